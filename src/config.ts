@@ -1,0 +1,327 @@
+/**
+ * Environment → typed, validated, frozen configuration. The only module that reads the
+ * environment; everything else receives a {@linkcode Config}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const config = loadConfig({ PORT: "8080" });
+ * config.port; // 8080
+ * ```
+ * @module
+ */
+
+/** Log levels accepted by `LOG_LEVEL`, most verbose first. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
+/** One of {@linkcode LOG_LEVELS}. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+/** The sources the product syncs. */
+export const SOURCE_IDS = ["fts", "cf"] as const;
+/** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
+export type SourceId = typeof SOURCE_IDS[number];
+
+/** Where a source's first backfill starts: a fixed instant, or a span before "now". */
+export type StartDate =
+  | { readonly kind: "date"; readonly at: Date }
+  | { readonly kind: "ago"; readonly ms: number };
+
+/** Settings of one source client (see README "Source settings"). */
+export interface SourceConfig {
+  /** Origin (`scheme://host[:port]`) the client appends the documented API path to. */
+  readonly baseUrl: string;
+  /** Length of one date window, in ms. */
+  readonly windowMs: number;
+  /** How far consecutive windows overlap, in ms. */
+  readonly overlapMs: number;
+  /** Page size sent as `limit` (1–100). */
+  readonly pageSize: number;
+  /** Request budget: at most `requests` per rolling `perMs`. */
+  readonly rateLimit: { readonly requests: number; readonly perMs: number };
+  /** Wait after a throttling answer that carries no `Retry-After`, in ms. */
+  readonly throttleWaitMs: number;
+  /** Where the first backfill starts. */
+  readonly startDate: StartDate;
+}
+
+/** The product's whole configuration. Prints without secrets. */
+export interface Config {
+  /** MongoDB connection string; `null` → an embedded in-memory jongodb (local runs only). */
+  readonly mongodbUri: string | null;
+  /** Database name. */
+  readonly mongodbDb: string;
+  /** Minimum log level. */
+  readonly logLevel: LogLevel;
+  /** HTTP port of `Deno.serve`. */
+  readonly port: number;
+  /** Timeout of every HTTP request to a source, in ms. */
+  readonly httpTimeoutMs: number;
+  /** Attempts per request (first try included) before a source gives up. */
+  readonly httpMaxAttempts: number;
+  /** Per-source settings. */
+  readonly sources: { readonly [S in SourceId]: SourceConfig };
+}
+
+/** Thrown by {@linkcode loadConfig} with every problem found, one per line. */
+export class ConfigError extends Error {
+  /** One entry per invalid setting. */
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** One documented setting: its variable, default and the form it expects. */
+export interface SettingDoc {
+  readonly name: string;
+  readonly default: string;
+  readonly form: string;
+  readonly description: string;
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` into milliseconds.
+ * Returns `null` when the text is not of that form.
+ *
+ * @example
+ * ```ts
+ * parseDuration("6h"); // 21600000
+ * ```
+ */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  if (!m) return null;
+  const ms = Number(m[1]) * DURATION_UNITS[m[2]];
+  return Number.isFinite(ms) ? Math.round(ms) : null;
+}
+
+/** Environment as a plain record; tests pass their own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Collects problems while reading settings, so one error can list them all. */
+class Reader {
+  readonly problems: string[] = [];
+  readonly docs: SettingDoc[] = [];
+  constructor(private readonly env: Env) {}
+
+  #raw(doc: SettingDoc): string | undefined {
+    this.docs.push(doc);
+    const value = this.env[doc.name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  }
+
+  #fail<T>(name: string, value: string, form: string, fallback: T): T {
+    this.problems.push(`${name}=${JSON.stringify(value)} is invalid: expected ${form}.`);
+    return fallback;
+  }
+
+  string(name: string, def: string | null, description: string): string | null {
+    const raw = this.#raw({ name, default: def ?? "(unset)", form: "text", description });
+    return raw ?? def;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], def: T, description: string): T {
+    const form = `one of ${values.join(", ")}`;
+    const raw = this.#raw({ name, default: def, form, description });
+    if (raw === undefined) return def;
+    const lower = raw.toLowerCase() as T;
+    return values.includes(lower) ? lower : this.#fail(name, raw, form, def);
+  }
+
+  integer(name: string, def: number, min: number, max: number, description: string): number {
+    const form = `an integer from ${min} to ${max}`;
+    const raw = this.#raw({ name, default: String(def), form, description });
+    if (raw === undefined) return def;
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    return n >= min && n <= max ? n : this.#fail(name, raw, form, def);
+  }
+
+  duration(name: string, def: string, minMs: number, description: string): number {
+    const form = `a duration such as 500ms, 90s, 10m, 6h or 15d (at least ${minMs} ms)`;
+    const raw = this.#raw({ name, default: def, form, description });
+    const ms = parseDuration(raw ?? def);
+    if (ms === null || ms < minMs) return this.#fail(name, raw ?? def, form, parseDuration(def)!);
+    return ms;
+  }
+
+  origin(name: string, def: string, description: string): string {
+    const form = "an origin such as https://host or http://127.0.0.1:8080 (no path)";
+    const raw = this.#raw({ name, default: def, form, description });
+    if (raw === undefined) return def;
+    try {
+      const url = new URL(raw);
+      const bare = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash &&
+        !url.username && !url.password;
+      if ((url.protocol === "http:" || url.protocol === "https:") && bare) return url.origin;
+    } catch {
+      // falls through to the error below: the text is not a URL at all
+    }
+    return this.#fail(name, raw, form, def);
+  }
+
+  rate(name: string, def: string, description: string): SourceConfig["rateLimit"] {
+    const form = "requests/period such as 12/120s";
+    const raw = this.#raw({ name, default: def, form, description });
+    const parse = (text: string) => {
+      const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(text);
+      const perMs = m ? parseDuration(m[2]) : null;
+      const requests = m ? Number(m[1]) : 0;
+      return perMs && requests >= 1 ? { requests, perMs } : null;
+    };
+    return parse(raw ?? def) ?? this.#fail(name, raw ?? def, form, parse(def)!);
+  }
+
+  startDate(name: string, def: string, description: string): StartDate {
+    const form = "a date such as 2021-01-01 (UTC) or a span before now such as 90d";
+    const raw = this.#raw({ name, default: def, form, description });
+    const text = raw ?? def;
+    const ago = parseDuration(text);
+    if (ago !== null) return Object.freeze({ kind: "ago", ms: ago });
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(text)) {
+      const at = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
+      if (!Number.isNaN(at.getTime())) return Object.freeze({ kind: "date", at });
+    }
+    return this.#fail(name, text, form, { kind: "ago", ms: parseDuration("90d")! });
+  }
+}
+
+function readSource(r: Reader, id: SourceId): SourceConfig {
+  const P = id.toUpperCase();
+  const fts = id === "fts";
+  const label = fts ? "Find a Tender" : "Contracts Finder";
+  return Object.freeze({
+    baseUrl: r.origin(
+      `${P}_BASE_URL`,
+      fts ? "https://www.find-tender.service.gov.uk" : "https://www.contractsfinder.service.gov.uk",
+      `${label} API origin; the client appends the documented path.`,
+    ),
+    windowMs: r.duration(
+      `${P}_WINDOW`,
+      fts ? "6h" : "15d",
+      60_000,
+      `Length of one ${label} date window (long FTS windows lose releases).`,
+    ),
+    overlapMs: r.duration(
+      `${P}_OVERLAP`,
+      fts ? "30m" : "1h",
+      0,
+      `Overlap of consecutive ${label} windows, so boundaries and clock changes lose nothing.`,
+    ),
+    pageSize: r.integer(`${P}_PAGE_SIZE`, 100, 1, 100, `${label} page size (\`limit\`).`),
+    rateLimit: Object.freeze(
+      r.rate(
+        `${P}_RATE_LIMIT`,
+        fts ? "12/120s" : "30/60s",
+        `${label} request budget per process (rolling window).`,
+      ),
+    ),
+    throttleWaitMs: r.duration(
+      `${P}_THROTTLE_WAIT`,
+      fts ? "30s" : "5m",
+      0,
+      `Wait after a ${label} throttling answer without \`Retry-After\`.`,
+    ),
+    startDate: r.startDate(
+      `${P}_START_DATE`,
+      "90d",
+      `Where the first ${label} backfill starts (${
+        fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
+      }); the default fits a free-tier database.`,
+    ),
+  });
+}
+
+/**
+ * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
+ * setting at once. The returned object is deeply frozen and prints without secrets.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(Deno.env.toObject());
+ * ```
+ */
+export function loadConfig(env: Env): Config {
+  const r = new Reader(env);
+  const config = readAll(r);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return freezeWithoutSecrets(config);
+}
+
+/**
+ * Every setting with its default and expected form, for the README table and error help.
+ *
+ * @example
+ * ```ts
+ * describeSettings().find((s) => s.name === "PORT")?.default; // "8000"
+ * ```
+ */
+export function describeSettings(): readonly SettingDoc[] {
+  const r = new Reader({});
+  readAll(r);
+  return r.docs;
+}
+
+function readAll(r: Reader): Config {
+  const mongodbUri = r.string(
+    "MONGODB_URI",
+    null,
+    "MongoDB connection string (secret). Unset: an embedded in-memory jongodb (local only).",
+  );
+  if (mongodbUri !== null && !/^mongodb(\+srv)?:\/\/[^\s]+$/.test(mongodbUri)) {
+    // the value is a secret: name the setting and the form, never echo it
+    r.problems.push("MONGODB_URI is invalid: expected mongodb://… or mongodb+srv://….");
+  }
+  const mongodbDb = r.string("MONGODB_DB", "procurement", "Database name.")!;
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongodbDb)) {
+    r.problems.push(
+      `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
+    );
+  }
+  return {
+    mongodbUri,
+    mongodbDb,
+    logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
+    port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
+    httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),
+    httpMaxAttempts: r.integer(
+      "HTTP_MAX_ATTEMPTS",
+      5,
+      1,
+      20,
+      "Attempts per source request (first try included) on throttling, 5xx and network errors.",
+    ),
+    sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+  };
+}
+
+/** Replaces the credentials of a MongoDB URI: `mongodb://***@host/db`. */
+export function redactUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/i, "$1***@");
+}
+
+function freezeWithoutSecrets(config: Config): Config {
+  const printable = () => ({
+    ...config,
+    mongodbUri: config.mongodbUri === null ? null : redactUri(config.mongodbUri),
+  });
+  Object.defineProperty(config, "toJSON", { value: printable, enumerable: false });
+  Object.defineProperty(config, Symbol.for("Deno.customInspect"), {
+    value: (inspect: (v: unknown, o: unknown) => string, options: unknown) =>
+      inspect(printable(), options),
+    enumerable: false,
+  });
+  return Object.freeze(config);
+}

@@ -1,0 +1,60 @@
+/**
+ * Opens the product's database from its configuration: the MongoDB that `MONGODB_URI` names,
+ * or an embedded in-memory jongodb for local runs when it is unset.
+ *
+ * @example
+ * ```ts
+ * const { db, close } = await openDatabase(loadConfig(Deno.env.toObject()));
+ * ```
+ * @module
+ */
+import type { Db } from "mongodb";
+import type { Config } from "../config.ts";
+import { getLog } from "../log.ts";
+import { closeMongoClients, connectDatabase, hostsOf } from "./client.ts";
+import { startEmbeddedMongo } from "./embedded.ts";
+
+/** An open database and how to let it go. */
+export interface OpenDatabase {
+  readonly db: Db;
+  /** `true` when data lives in an embedded in-memory server. */
+  readonly embedded: boolean;
+  /** Closes the client and stops an embedded server (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects and pings; throws an error naming the host (never credentials) when MongoDB cannot
+ * be reached within the server-selection timeout.
+ */
+export async function openDatabase(config: Config): Promise<OpenDatabase> {
+  const log = getLog("db");
+  if (config.mongodbUri !== null) {
+    const db = await connectDatabase(config.mongodbUri, config.mongodbDb);
+    log.info("Connected to MongoDB at {hosts}, database {db}.", {
+      hosts: hostsOf(config.mongodbUri),
+      db: config.mongodbDb,
+    });
+    return { db, embedded: false, close: closeMongoClients };
+  }
+  const server = await startEmbeddedMongo();
+  log.warn(
+    "MONGODB_URI is not set: using an embedded in-memory MongoDB (jongodb) at {uri}. " +
+      "Data is lost when the process stops. Set MONGODB_URI (e.g. in .env) to use a real MongoDB.",
+    { uri: server.uri },
+  );
+  try {
+    const db = await connectDatabase(server.uri, config.mongodbDb);
+    return {
+      db,
+      embedded: true,
+      close: async () => {
+        await closeMongoClients();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
