@@ -17,7 +17,7 @@ try {
   console.error(`${error.message}\nFix these environment variables (see README) and restart.`);
   Deno.exit(1);
 }
-await setupLogging({ level: config.logLevel, secrets: secretsOfUri(config.mongodbUri) });
+setupLogging({ level: config.logLevel, secrets: secretsOfUri(config.mongodbUri) });
 const log = getLog("app");
 installShutdownSignals();
 
@@ -26,15 +26,21 @@ const database = openDatabase(config);
 database.then(
   (open) => onShutdown(open.close),
   async (error) => {
-    log.fatal("Cannot start: {error}", { error: errorText(error) });
+    log.fatal(`Cannot start: ${errorText(error)}`);
     await shutdown();
     Deno.exit(1);
   },
 );
 
-const server = Deno.serve({
-  port: config.port,
-  onListen: ({ hostname, port }) =>
-    log.info("Listening on http://{hostname}:{port}/", { hostname, port }),
-}, createHandler());
-onShutdown(() => server.shutdown());
+try {
+  const server = Deno.serve({
+    port: config.port,
+    onListen: ({ hostname, port }) =>
+      log.info(`Listening on http://${hostname}:${port}/`, { hostname, port }),
+  }, createHandler());
+  onShutdown(() => server.shutdown());
+} catch (error) {
+  log.fatal(`Cannot listen on port ${config.port}: ${errorText(error)}. Set PORT to a free port.`);
+  await shutdown();
+  Deno.exit(1);
+}

@@ -5,18 +5,18 @@
  * @example
  * ```ts
  * import { getLog, setupLogging } from "./log.ts";
- * await setupLogging({ level: "info", secrets: ["s3cret"] });
+ * setupLogging({ level: "info", secrets: ["s3cret"] });
  * getLog("sync").info("page stored {pages}", { pages: 1 });
  * ```
  * @module
  */
 import {
-  configure,
+  configureSync,
   getJsonLinesFormatter,
   getLogger,
   type Logger,
   type LogRecord,
-  reset,
+  resetSync,
   type Sink,
 } from "@logtape/logtape";
 import type { LogLevel } from "./config.ts";
@@ -89,11 +89,14 @@ export interface LoggingOptions {
   readonly write?: (line: string) => void;
 }
 
-/** Configures LogTape once for the process (again on each call: tests reconfigure). */
-export async function setupLogging(options: LoggingOptions): Promise<void> {
+/**
+ * Configures LogTape for the process (again on each call: tests reconfigure). Synchronous,
+ * so main.ts can register its cron at top level without awaiting anything first.
+ */
+export function setupLogging(options: LoggingOptions): void {
   registerSecrets(options.secrets ?? []);
-  await reset();
-  await configure({
+  resetSync();
+  configureSync({
     sinks: { console: redactingSink(options.write) },
     loggers: [
       { category: [ROOT], lowestLevel: options.level, sinks: ["console"] },

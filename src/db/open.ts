@@ -31,17 +31,15 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
   const log = getLog("db");
   if (config.mongodbUri !== null) {
     const db = await connectDatabase(config.mongodbUri, config.mongodbDb);
-    log.info("Connected to MongoDB at {hosts}, database {db}.", {
-      hosts: hostsOf(config.mongodbUri),
-      db: config.mongodbDb,
-    });
+    log.info(
+      `Connected to MongoDB at ${hostsOf(config.mongodbUri)}, database ${config.mongodbDb}.`,
+    );
     return { db, embedded: false, close: closeMongoClients };
   }
   const server = await startEmbeddedMongo();
   log.warn(
-    "MONGODB_URI is not set: using an embedded in-memory MongoDB (jongodb) at {uri}. " +
+    `MONGODB_URI is not set: using an embedded in-memory MongoDB (jongodb) at ${server.uri}. ` +
       "Data is lost when the process stops. Set MONGODB_URI (e.g. in .env) to use a real MongoDB.",
-    { uri: server.uri },
   );
   try {
     const db = await connectDatabase(server.uri, config.mongodbDb);

@@ -1,0 +1,97 @@
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  ConfigError,
+  describeSettings,
+  loadConfig,
+  parseDuration,
+  redactUri,
+} from "../src/config.ts";
+
+Deno.test("defaults: an empty environment gives a complete, frozen config", () => {
+  const config = loadConfig({});
+  assertEquals(config.mongodbUri, null);
+  assertEquals(config.mongodbDb, "procurement");
+  assertEquals(config.logLevel, "info");
+  assertEquals(config.port, 8000);
+  assertEquals(config.sources.fts.windowMs, 6 * 3_600_000);
+  assertEquals(config.sources.cf.windowMs, 15 * 86_400_000);
+  assertEquals(config.sources.fts.rateLimit, { requests: 12, perMs: 120_000 });
+  assertEquals(config.sources.fts.baseUrl, "https://www.find-tender.service.gov.uk");
+  assert(Object.isFrozen(config) && Object.isFrozen(config.sources.fts));
+});
+
+Deno.test("every invalid setting is listed in one error, naming it and the expected form", () => {
+  const error = assertThrows(
+    () =>
+      loadConfig({
+        LOG_LEVEL: "loud",
+        PORT: "80a",
+        FTS_WINDOW: "6 hours",
+        CF_BASE_URL: "https://example.org/path",
+        FTS_RATE_LIMIT: "twelve",
+      }),
+    ConfigError,
+  );
+  assertEquals(error.problems.length, 5);
+  assertStringIncludes(error.message, 'LOG_LEVEL="loud" is invalid: expected one of trace');
+  assertStringIncludes(error.message, "PORT=");
+  assertStringIncludes(error.message, "FTS_WINDOW=");
+  assertStringIncludes(error.message, "CF_BASE_URL=");
+  assertStringIncludes(error.message, "expected requests/period such as 12/120s");
+});
+
+Deno.test("an invalid MONGODB_URI is reported without echoing the secret", () => {
+  const error = assertThrows(() => loadConfig({ MONGODB_URI: "http://u:hunter2@h" }), ConfigError);
+  assertStringIncludes(error.message, "MONGODB_URI is invalid");
+  assert(!error.message.includes("hunter2"));
+});
+
+Deno.test("the config prints and serialises without the MongoDB password", () => {
+  const config = loadConfig({ MONGODB_URI: "mongodb+srv://app:hunter22@cluster0.example.net/db" });
+  assertEquals(config.mongodbUri, "mongodb+srv://app:hunter22@cluster0.example.net/db");
+  const printed = Deno.inspect(config, { depth: 5 });
+  const json = JSON.stringify(config);
+  for (const text of [printed, json]) {
+    assert(!text.includes("hunter22"), text);
+    assertStringIncludes(text, "mongodb+srv://***@cluster0.example.net/db");
+  }
+});
+
+Deno.test("origins are normalised; a path, query or credentials are refused", () => {
+  assertEquals(
+    loadConfig({ FTS_BASE_URL: "http://127.0.0.1:9/" }).sources.fts.baseUrl,
+    "http://127.0.0.1:9",
+  );
+  for (const bad of ["ftp://h", "http://h/api", "http://h?x=1", "http://u:p@h", "nonsense"]) {
+    assertThrows(() => loadConfig({ FTS_BASE_URL: bad }), ConfigError, "FTS_BASE_URL");
+  }
+});
+
+Deno.test("start dates accept a UTC date or a span before now", () => {
+  const c = loadConfig({ FTS_START_DATE: "2021-01-01", CF_START_DATE: "30d" });
+  assertEquals(c.sources.fts.startDate, { kind: "date", at: new Date("2021-01-01T00:00:00Z") });
+  assertEquals(c.sources.cf.startDate, { kind: "ago", ms: 30 * 86_400_000 });
+  assertThrows(() => loadConfig({ CF_START_DATE: "2021-13-45" }), ConfigError, "CF_START_DATE");
+});
+
+Deno.test("parseDuration reads units and refuses other text", () => {
+  assertEquals(parseDuration("500ms"), 500);
+  assertEquals(parseDuration("90s"), 90_000);
+  assertEquals(parseDuration("1.5h"), 5_400_000);
+  assertEquals(parseDuration("15d"), 1_296_000_000);
+  assertEquals(parseDuration("15"), null);
+  assertEquals(parseDuration("-1s"), null);
+});
+
+Deno.test("redactUri hides the whole userinfo part", () => {
+  assertEquals(redactUri("mongodb://u:p@h:1/db?x=1"), "mongodb://***@h:1/db?x=1");
+  assertEquals(redactUri("mongodb://h:1/db"), "mongodb://h:1/db");
+});
+
+Deno.test("describeSettings documents every variable once, with a default", () => {
+  const names = describeSettings().map((s) => s.name);
+  assertEquals(new Set(names).size, names.length);
+  for (const n of ["MONGODB_URI", "MONGODB_DB", "LOG_LEVEL", "PORT", "FTS_BASE_URL", "CF_WINDOW"]) {
+    assert(names.includes(n), n);
+  }
+});
