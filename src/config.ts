@@ -60,6 +60,26 @@ export interface Config {
   readonly httpMaxAttempts: number;
   /** Per-source settings. */
   readonly sources: { readonly [S in SourceId]: SourceConfig };
+  /** Settings of the sync engine. */
+  readonly sync: SyncConfig;
+  /** Deno KV database path; `null` → Deno's default (on Deploy: the app's KV database). */
+  readonly kvPath: string | null;
+}
+
+/** Settings of the sync engine (see README "Sync settings"). */
+export interface SyncConfig {
+  /** Sources the cron syncs. */
+  readonly sources: readonly SourceId[];
+  /** Time budget of one source's run, in ms. */
+  readonly budgetMs: number;
+  /** Page limit of one run (0: none). */
+  readonly maxPages: number;
+  /** Lease time to live, in ms; renewed after every page. */
+  readonly leaseTtlMs: number;
+  /** How far before the watermark an incremental run starts again, in ms. */
+  readonly lookbackMs: number;
+  /** Runs kept in `sync_runs` per source. */
+  readonly runsKept: number;
 }
 
 /** Thrown by {@linkcode loadConfig} with every problem found, one per line. */
@@ -170,6 +190,15 @@ class Reader {
       // falls through to the error below: the text is not a URL at all
     }
     return this.#fail(name, raw, form, def);
+  }
+
+  sourceList(name: string, def: string, description: string): readonly SourceId[] {
+    const form = `a comma-separated list of ${SOURCE_IDS.join(", ")}`;
+    const raw = this.#raw({ name, default: def, form, description });
+    const items = (raw ?? def).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const bad = items.some((s) => !(SOURCE_IDS as readonly string[]).includes(s));
+    if (bad || items.length === 0) return this.#fail(name, raw ?? def, form, [...SOURCE_IDS]);
+    return Object.freeze([...new Set(items)] as SourceId[]);
   }
 
   rate(name: string, def: string, description: string): SourceConfig["rateLimit"] {
@@ -304,6 +333,30 @@ function readAll(r: Reader): Config {
       "Attempts per source request (first try included) on throttling, 5xx and network errors.",
     ),
     sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+    sync: Object.freeze({
+      sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
+      budgetMs: r.duration(
+        "SYNC_BUDGET",
+        "10m",
+        1_000,
+        "Time budget of one source's run; the run stops after the page in flight.",
+      ),
+      maxPages: r.integer("SYNC_MAX_PAGES", 0, 0, 1_000_000, "Page limit of one run (0: none)."),
+      leaseTtlMs: r.duration(
+        "SYNC_LEASE_TTL",
+        "5m",
+        1_000,
+        "Lease time to live; renewed after every page, taken over only once expired.",
+      ),
+      lookbackMs: r.duration(
+        "SYNC_LOOKBACK",
+        "2h",
+        0,
+        "How far before the watermark an incremental run reads again (late releases).",
+      ),
+      runsKept: r.integer("SYNC_RUNS_KEPT", 500, 1, 100_000, "Runs kept in sync_runs per source."),
+    }),
+    kvPath: r.string("KV_PATH", null, "Deno KV database file; unset: Deno's default KV."),
   };
 }
 

@@ -1,0 +1,114 @@
+/**
+ * The `quarantine` collection: releases that could not be mapped and page text that could not
+ * be parsed, kept with their raw text (size-capped) so nothing is silently lost. Entries are
+ * re-tried when the mapping version changes, and on demand.
+ *
+ * @example
+ * ```ts
+ * await quarantine(db, [{ source: "fts", kind: "release", releaseId: "1", reason: "missing-ocid",
+ *   error: "no ocid", raw: "{}", position: null, mappingVersion: 1 }], new Date());
+ * ```
+ * @module
+ */
+import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import type { SourceId } from "../config.ts";
+import type { Position } from "../sources/source.ts";
+
+/** Raw text beyond this many characters is cut (and marked `truncated`). */
+export const RAW_LIMIT = 256 * 1024;
+
+/** What to set aside. */
+export interface QuarantineItem {
+  readonly source: SourceId;
+  /** `release`: parsed but not mappable; `page`: text the source could not parse. */
+  readonly kind: "release" | "page";
+  readonly releaseId: string | null;
+  /** Machine-readable reason, e.g. `missing-ocid` or `invalid-json`. */
+  readonly reason: string;
+  /** For a person: what was wrong. */
+  readonly error: string;
+  readonly raw: string;
+  readonly position: Position | null;
+  /** Mapping version that failed on it. */
+  readonly mappingVersion: number;
+}
+
+/** A stored entry. */
+export interface QuarantineDoc extends Omit<QuarantineItem, "raw"> {
+  readonly _id: string;
+  readonly raw: string;
+  readonly truncated: boolean;
+  /** How many times it was met or re-tried. */
+  readonly attempts: number;
+  readonly firstSeenAt: Date;
+  readonly lastSeenAt: Date;
+}
+
+/** The collection, typed. */
+export function quarantineOf(db: Db): Collection<QuarantineDoc> {
+  return db.collection<QuarantineDoc>("quarantine");
+}
+
+/** Creates the collection's indexes (idempotent). */
+export async function ensureQuarantineIndexes(db: Db): Promise<void> {
+  await quarantineOf(db).createIndexes([
+    { key: { source: 1, mappingVersion: 1 }, name: "source_mappingVersion" },
+  ]);
+}
+
+/** The entry's key: the release when its id is known, else a hash of its text. */
+export async function quarantineId(item: QuarantineItem): Promise<string> {
+  if (item.releaseId !== null) return `${item.source}:${item.kind}:${item.releaseId}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(item.raw));
+  const hex = Array.from(
+    new Uint8Array(digest).subarray(0, 12),
+    (b) => b.toString(16).padStart(2, "0"),
+  );
+  return `${item.source}:${item.kind}:sha256-${hex.join("")}`;
+}
+
+/** Sets items aside in one bulk write; meeting an item again bumps its `attempts`. */
+export async function quarantine(
+  db: Db,
+  items: readonly QuarantineItem[],
+  now: Date,
+): Promise<void> {
+  if (items.length === 0) return;
+  const ops: AnyBulkWriteOperation<QuarantineDoc>[] = [];
+  for (const item of items) {
+    const truncated = item.raw.length > RAW_LIMIT;
+    ops.push({
+      updateOne: {
+        filter: { _id: await quarantineId(item) },
+        update: {
+          $set: {
+            ...item,
+            raw: truncated ? item.raw.slice(0, RAW_LIMIT) : item.raw,
+            truncated,
+            lastSeenAt: now,
+          },
+          $setOnInsert: { firstSeenAt: now },
+          $inc: { attempts: 1 },
+        },
+        upsert: true,
+      },
+    });
+  }
+  await quarantineOf(db).bulkWrite(ops, { ordered: false });
+}
+
+/** Number of entries, per source or in all. */
+export function countQuarantine(db: Db, source?: SourceId): Promise<number> {
+  return quarantineOf(db).countDocuments(source ? { source } : {});
+}
+
+/** Entries to re-try: all of them, or only those mapped with an older mapping version. */
+export function quarantineToRetry(
+  db: Db,
+  options: { source?: SourceId; belowVersion?: number; limit: number },
+): Promise<QuarantineDoc[]> {
+  const filter: Record<string, unknown> = { kind: "release" };
+  if (options.source) filter.source = options.source;
+  if (options.belowVersion !== undefined) filter.mappingVersion = { $lt: options.belowVersion };
+  return quarantineOf(db).find(filter).sort({ firstSeenAt: 1 }).limit(options.limit).toArray();
+}

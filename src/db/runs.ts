@@ -1,0 +1,85 @@
+/**
+ * The `sync_runs` collection: one document per run per stream, so every run leaves a record
+ * a person can read later. Retention is bounded per source.
+ *
+ * @example
+ * ```ts
+ * await recordRun(db, run, 500);
+ * const last = await recentRuns(db, "fts", 10);
+ * ```
+ * @module
+ */
+import type { Collection, Db } from "mongodb";
+import type { SourceId } from "../config.ts";
+import type { DateWindow } from "../sources/source.ts";
+
+/** How a run ended. */
+export type RunOutcome =
+  /** The stream reached "now" (or the end of its range). */
+  | "caught-up"
+  /** The run's time budget was spent; the next run resumes from the cursor. */
+  | "budget"
+  /** The run's page limit was reached. */
+  | "page-limit"
+  /** Another holder has the source's lease: nothing was done. */
+  | "lease-held"
+  /** The lease was lost mid-run (a newer holder wrote): stopped without writing further. */
+  | "lease-lost"
+  /** Something failed; recorded, and the next run resumes from the cursor. */
+  | "error";
+
+/** What started a run. */
+export type RunTrigger = "cron" | "manual" | "cli" | "test";
+
+/** One run of one stream. */
+export interface RunDoc {
+  readonly _id: string;
+  readonly source: SourceId;
+  readonly streamId: string;
+  readonly trigger: RunTrigger;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly outcome: RunOutcome;
+  readonly pages: number;
+  readonly releases: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly stale: number;
+  readonly quarantined: number;
+  readonly requests: number;
+  readonly retries: number;
+  /** Seconds spent waiting on rate limits and backoff. */
+  readonly waitedSeconds: number;
+  readonly bytes: number;
+  /** Where the run started and ended. */
+  readonly from: { readonly window: DateWindow | null; readonly cursor: string | null } | null;
+  readonly to: { readonly window: DateWindow | null; readonly cursor: string | null } | null;
+  /** The error, redacted, when `outcome` is `error`; the holder when `lease-held`. */
+  readonly error: string | null;
+  readonly warnings: readonly string[];
+}
+
+/** The collection, typed. */
+export function runsOf(db: Db): Collection<RunDoc> {
+  return db.collection<RunDoc>("sync_runs");
+}
+
+/** Creates the collection's indexes (idempotent). */
+export async function ensureRunIndexes(db: Db): Promise<void> {
+  await runsOf(db).createIndexes([{ key: { source: 1, startedAt: -1 }, name: "source_startedAt" }]);
+}
+
+/** Stores a run, then drops the source's runs beyond the newest `keep`. */
+export async function recordRun(db: Db, run: RunDoc, keep: number): Promise<void> {
+  const runs = runsOf(db);
+  await runs.insertOne(run);
+  const [oldest] = await runs.find({ source: run.source }).sort({ startedAt: -1 }).skip(keep - 1)
+    .limit(1).toArray();
+  if (oldest) await runs.deleteMany({ source: run.source, startedAt: { $lt: oldest.startedAt } });
+}
+
+/** The newest runs of a source. */
+export function recentRuns(db: Db, source: SourceId, limit: number): Promise<RunDoc[]> {
+  return runsOf(db).find({ source }).sort({ startedAt: -1 }).limit(limit).toArray();
+}

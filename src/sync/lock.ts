@@ -1,0 +1,122 @@
+/**
+ * One Deno KV lease per source, so one writer at a time syncs it. KV's `expireIn` is lazy (a
+ * key can outlive it by a minute or more), so the lease keeps its own `expiresAt` and is taken
+ * over only through an atomic check of the versionstamp that was read. Each acquisition gets
+ * a fencing token from a counter that never expires; MongoDB writes carry it, so a holder that
+ * lost its lease cannot overwrite a newer holder's cursor.
+ *
+ * @example
+ * ```ts
+ * const kv = await Deno.openKv(":memory:");
+ * const got = await acquireLease(kv, "fts", { owner: "run-1", ttlMs: 60_000, now: Date.now() });
+ * if (got.ok) await releaseLease(kv, got.lease);
+ * ```
+ * @module
+ */
+import type { SourceId } from "../config.ts";
+
+/** The lease as stored in KV. */
+export interface LeaseValue {
+  readonly owner: string;
+  readonly token: number;
+  readonly acquiredAt: number;
+  readonly expiresAt: number;
+}
+
+/** A lease held by this process. */
+export interface Lease extends LeaseValue {
+  readonly source: SourceId;
+  readonly versionstamp: string;
+}
+
+/** Result of {@linkcode acquireLease}: the lease, or who holds it and until when. */
+export type Acquired =
+  | { readonly ok: true; readonly lease: Lease }
+  | { readonly ok: false; readonly holder: LeaseValue };
+
+/** Options of acquire and renew. */
+export interface LeaseOptions {
+  /** Who takes it (a run id); shown to others while it is held. */
+  readonly owner: string;
+  readonly ttlMs: number;
+  /** Current time, epoch ms (injected for tests). */
+  readonly now: number;
+}
+
+const leaseKey = (source: SourceId) => ["lease", source] as const;
+const fenceKey = (source: SourceId) => ["lease_fence", source] as const;
+
+/** Takes the source's lease when it is free or expired; atomic against every other taker. */
+export async function acquireLease(
+  kv: Deno.Kv,
+  source: SourceId,
+  options: LeaseOptions,
+): Promise<Acquired> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [current, fence] = await kv.getMany<[LeaseValue, Deno.KvU64]>([
+      leaseKey(source),
+      fenceKey(source),
+    ]);
+    if (current.value && current.value.expiresAt > options.now) {
+      return { ok: false, holder: current.value };
+    }
+    const token = Number(fence.value?.value ?? 0n) + 1;
+    const value: LeaseValue = {
+      owner: options.owner,
+      token,
+      acquiredAt: options.now,
+      expiresAt: options.now + options.ttlMs,
+    };
+    const res = await kv.atomic()
+      .check(current, fence)
+      .set(leaseKey(source), value, { expireIn: expireIn(options.ttlMs) })
+      .set(fenceKey(source), new Deno.KvU64(BigInt(token)))
+      .commit();
+    if (res.ok) return { ok: true, lease: { ...value, source, versionstamp: res.versionstamp } };
+    // someone else wrote between our read and our commit: read again
+  }
+  const again = await kv.get<LeaseValue>(leaseKey(source));
+  if (again.value) return { ok: false, holder: again.value };
+  throw new Error(`Could not take the ${source} lease: KV kept changing; try again.`);
+}
+
+/**
+ * Extends a held lease. Returns the renewed lease, or `null` when it is no longer ours (it
+ * expired and someone took it): the caller must stop writing.
+ */
+export async function renewLease(
+  kv: Deno.Kv,
+  lease: Lease,
+  options: Omit<LeaseOptions, "owner">,
+): Promise<Lease | null> {
+  const current = await kv.get<LeaseValue>(leaseKey(lease.source));
+  if (!current.value || current.value.token !== lease.token) return null;
+  const value: LeaseValue = { ...current.value, expiresAt: options.now + options.ttlMs };
+  const res = await kv.atomic()
+    .check(current)
+    .set(leaseKey(lease.source), value, { expireIn: expireIn(options.ttlMs) })
+    .commit();
+  return res.ok ? { ...value, source: lease.source, versionstamp: res.versionstamp } : null;
+}
+
+/** Lets the lease go, if it is still ours (idempotent). */
+export async function releaseLease(kv: Deno.Kv, lease: Lease): Promise<void> {
+  const current = await kv.get<LeaseValue>(leaseKey(lease.source));
+  if (!current.value || current.value.token !== lease.token) return;
+  await kv.atomic().check(current).delete(leaseKey(lease.source)).commit();
+}
+
+/** The current holder of a source's lease, if any and not expired. */
+export async function leaseHolder(
+  kv: Deno.Kv,
+  source: SourceId,
+  now: number,
+): Promise<LeaseValue | null> {
+  const current = await kv.get<LeaseValue>(leaseKey(source));
+  return current.value && current.value.expiresAt > now ? current.value : null;
+}
+
+// KV's own expiry is only a garbage collector, set well past the lease's own expiry.
+function expireIn(ttlMs: number): number {
+  return Math.max(ttlMs * 2, 60_000);
+}
