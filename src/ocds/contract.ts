@@ -79,6 +79,8 @@ export interface Contract {
   readonly buyerName: string | null;
   /** The buyer party's id or `buyer.id`; `auto-{slug(name)}` when there is none. */
   readonly buyerOrg: string | null;
+  /** `orgId` of every buyer of the notice (joint procurements have several), main first. */
+  readonly buyerOrgs: readonly string[];
   readonly procurementMethod: string | null;
   readonly mainProcurementCategory: string | null;
   // money
@@ -137,7 +139,9 @@ export type MappingErrorReason =
   | "missing-ocid"
   | "missing-date"
   | "invalid-date"
-  | "invalid-field";
+  | "invalid-field"
+  /** A bug in the mapper, caught so that one release cannot stop a page; please report it. */
+  | "internal-error";
 
 /** Result of mapping one release: a contract with its buyers, or a typed error. */
 export type MapResult =
