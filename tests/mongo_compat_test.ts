@@ -64,10 +64,12 @@ mongoTest(
   },
 );
 
-mongoTest("aggregate: $match with $in then $group with $sum", async (db) => {
+mongoTest("aggregate: $match $in on an array, $unwind, $group with $sum", async (db) => {
   const c = db.collection("c");
-  await c.insertMany([{ b: "x" }, { b: "x" }, { b: "y" }, { b: "z" }]);
+  await c.insertMany([{ b: ["x"] }, { b: ["x", "y"] }, { b: ["z", "w"] }, { b: [] }]);
   const rows = await c.aggregate<{ _id: string; n: number }>([
+    { $match: { b: { $in: ["x", "y"] } } },
+    { $unwind: "$b" },
     { $match: { b: { $in: ["x", "y"] } } },
     { $group: { _id: "$b", n: { $sum: 1 } } },
   ]).toArray();

@@ -15,7 +15,7 @@ import { contractsOf } from "./contracts.ts";
 
 /** A stored buyer. */
 export interface BuyerDoc extends Buyer {
-  /** Contracts whose `buyerOrg` is this buyer; always equal to a count over `contracts`. */
+  /** Contracts naming this buyer (`buyerOrgs`); always equal to a count over `contracts`. */
   readonly contractCount: number;
   readonly firstSeenAt: Date;
   readonly countedAt: Date;
@@ -49,8 +49,10 @@ export async function writeBuyers(
   if (ids.length === 0) return;
   const counts = new Map<string, number>(ids.map((id) => [id, 0]));
   const groups = contractsOf(db).aggregate<{ _id: string; n: number }>([
-    { $match: { buyerOrg: { $in: ids } } },
-    { $group: { _id: "$buyerOrg", n: { $sum: 1 } } },
+    { $match: { buyerOrgs: { $in: ids } } },
+    { $unwind: "$buyerOrgs" },
+    { $match: { buyerOrgs: { $in: ids } } },
+    { $group: { _id: "$buyerOrgs", n: { $sum: 1 } } },
   ]);
   for await (const g of groups) counts.set(g._id, g.n);
 

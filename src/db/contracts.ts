@@ -37,7 +37,7 @@ export interface WriteCounts {
 
 /** Outcome of {@linkcode writeContracts}. */
 export interface ContractWrite extends WriteCounts {
-  /** Buyer ids whose counts may have changed (new and previous `buyerOrg`s). */
+  /** Buyer ids whose counts may have changed (new and previous `buyerOrgs`). */
   readonly touchedBuyers: readonly string[];
 }
 
@@ -50,7 +50,7 @@ export function contractsOf(db: Db): Collection<ContractDoc> {
 export async function ensureContractIndexes(db: Db): Promise<void> {
   await contractsOf(db).createIndexes([
     { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
-    { key: { buyerOrg: 1 }, name: "buyerOrg" },
+    { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
     { key: { releaseDate: -1 }, name: "releaseDate" },
     { key: { sector: 1, releaseDate: -1 }, name: "sector_releaseDate" },
     { key: { firstSeenAt: -1 }, name: "firstSeenAt" },
@@ -94,7 +94,7 @@ export async function writeContracts(
   }
   const stored = new Map<
     string,
-    Pick<ContractDoc, "releaseDate" | "releaseId" | "contentHash" | "buyerOrg">
+    Pick<ContractDoc, "releaseDate" | "releaseId" | "contentHash" | "buyerOrgs">
   >();
   const cursor = contractsOf(db).find(
     { $or: [...bySource].map(([source, ids]) => ({ source, noticeId: { $in: ids } })) },
@@ -124,8 +124,7 @@ export async function writeContracts(
       counts.unchanged++;
       continue;
     }
-    if (contract.buyerOrg) touched.add(contract.buyerOrg);
-    if (old?.buyerOrg) touched.add(old.buyerOrg);
+    for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
     const key = { source: contract.source, noticeId: contract.noticeId };
     if (old) {
       counts.updated++;

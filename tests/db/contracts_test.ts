@@ -1,0 +1,99 @@
+import { assert, assertEquals } from "@std/assert";
+import {
+  compareReleases,
+  contractsOf,
+  ensureContractIndexes,
+  writeContracts,
+} from "../../src/db/contracts.ts";
+import { mongoTest } from "../support/mongo.ts";
+import { aContract } from "../support/contracts.ts";
+
+const T0 = new Date("2026-11-01T00:00:00Z");
+const T1 = new Date("2026-11-02T00:00:00Z");
+
+mongoTest("a page inserts new notices, then a replay changes nothing", async (db) => {
+  await ensureContractIndexes(db);
+  const page = [
+    aContract({ noticeId: "1" }),
+    aContract({ noticeId: "2" }),
+    aContract({ source: "cf", noticeId: "1" }),
+  ];
+  const first = await writeContracts(db, page, T0);
+  assertEquals([first.inserted, first.updated, first.unchanged, first.stale], [3, 0, 0, 0]);
+  const before = await contractsOf(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
+  const replay = await writeContracts(db, page, T1);
+  assertEquals([replay.inserted, replay.updated, replay.unchanged, replay.stale], [0, 0, 3, 0]);
+  const after = await contractsOf(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
+  assertEquals(after, before, "a replay leaves every document as it was, timestamps included");
+  assertEquals(after[0].firstSeenAt, T0);
+});
+
+mongoTest("newer wins: an older release never overwrites, a newer one does", async (db) => {
+  await ensureContractIndexes(db);
+  const older = aContract({
+    noticeId: "n",
+    releaseId: "n",
+    title: "old",
+    releaseDate: new Date("2026-01-01T00:00:00Z"),
+  });
+  const newer = aContract({
+    noticeId: "n",
+    releaseId: "n",
+    title: "new",
+    releaseDate: new Date("2026-02-01T00:00:00Z"),
+  });
+  assertEquals((await writeContracts(db, [newer], T0)).inserted, 1);
+  const stale = await writeContracts(db, [older], T1);
+  assertEquals([stale.stale, stale.updated], [1, 0]);
+  assertEquals((await contractsOf(db).findOne({ noticeId: "n" }))?.title, "new");
+  const newest = aContract({
+    ...newer,
+    title: "newest",
+    releaseDate: new Date("2026-03-01T00:00:00Z"),
+  });
+  const up = await writeContracts(db, [newest], T1);
+  assertEquals(up.updated, 1);
+  const doc = await contractsOf(db).findOne({ noticeId: "n" });
+  assertEquals([doc?.title, doc?.firstSeenAt, doc?.updatedAt], ["newest", T0, T1]);
+});
+
+mongoTest(
+  "same release date: the higher sequence of a CF notice wins, compared as numbers",
+  async (db) => {
+    await ensureContractIndexes(db);
+    const at = new Date("2026-01-01T00:00:00Z");
+    const r99 = aContract({
+      source: "cf",
+      noticeId: "g",
+      releaseId: "g-99",
+      title: "99",
+      releaseDate: at,
+    });
+    const r100 = aContract({
+      source: "cf",
+      noticeId: "g",
+      releaseId: "g-100",
+      title: "100",
+      releaseDate: at,
+    });
+    await writeContracts(db, [r100], T0);
+    assertEquals((await writeContracts(db, [r99], T1)).stale, 1);
+    assertEquals((await contractsOf(db).findOne({ noticeId: "g" }))?.title, "100");
+    assert(compareReleases(r100, r99) > 0);
+  },
+);
+
+mongoTest(
+  "touched buyers include the previous buyer of a notice that changed buyer",
+  async (db) => {
+    await ensureContractIndexes(db);
+    await writeContracts(db, [aContract({ noticeId: "m", buyerOrg: "old-buyer" })], T0);
+    const moved = aContract({
+      noticeId: "m",
+      buyerOrg: "new-buyer",
+      releaseDate: new Date("2027-01-01T00:00:00Z"),
+    });
+    const res = await writeContracts(db, [moved], T1);
+    assertEquals([...res.touchedBuyers].sort(), ["new-buyer", "old-buyer"]);
+  },
+);

@@ -1,0 +1,39 @@
+import { assertEquals } from "@std/assert";
+import { recentRuns, recordRun, type RunDoc } from "../../src/db/runs.ts";
+import { mongoTest } from "../support/mongo.ts";
+
+function aRun(i: number, source: "fts" | "cf" = "fts"): RunDoc {
+  const at = new Date(Date.UTC(2026, 10, 1, i));
+  return {
+    _id: `${source}-${i}`,
+    source,
+    streamId: source,
+    trigger: "test",
+    startedAt: at,
+    endedAt: at,
+    outcome: "caught-up",
+    pages: i,
+    releases: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    quarantined: 0,
+    requests: 0,
+    retries: 0,
+    waitedSeconds: 0,
+    bytes: 0,
+    from: null,
+    to: null,
+    error: null,
+    warnings: [],
+  };
+}
+
+mongoTest("retention keeps the newest runs per source only", async (db) => {
+  for (let i = 0; i < 7; i++) await recordRun(db, aRun(i), 3);
+  await recordRun(db, aRun(0, "cf"), 3);
+  const runs = await recentRuns(db, "fts", 10);
+  assertEquals(runs.map((r) => r._id), ["fts-6", "fts-5", "fts-4"]);
+  assertEquals((await recentRuns(db, "cf", 10)).length, 1);
+});
