@@ -12,6 +12,7 @@
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/contract.ts";
+import { compareReleaseIds } from "../ocds/map_page.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -67,7 +68,7 @@ export function compareReleases(
 ): number {
   const byDate = a.releaseDate.getTime() - b.releaseDate.getTime();
   if (byDate !== 0) return byDate;
-  return a.releaseId.localeCompare(b.releaseId, "en", { numeric: true });
+  return compareReleaseIds(a.releaseId, b.releaseId);
 }
 
 /** A stable hash of a contract's mapped fields. */

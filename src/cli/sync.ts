@@ -1,0 +1,156 @@
+/**
+ * `deno task sync` — runs the sync engine once from a terminal, with a live progress line and
+ * a summary. Exit code 0 when every run ended well, 1 when one failed, 2 for bad arguments.
+ *
+ * ```sh
+ * deno task sync --source fts --from 2026-01-01 --to 2026-02-01 --max-pages 50 --budget 10m
+ * ```
+ * @module
+ */
+import { ConfigError, loadConfig, parseDuration, SOURCE_IDS, type SourceId } from "../config.ts";
+import { errorText, secretsOfUri, setupLogging } from "../log.ts";
+import { openDatabase } from "../db/open.ts";
+import { ensureIndexes } from "../db/indexes.ts";
+import type { RunDoc } from "../db/runs.ts";
+import type { Progress } from "../sync/engine.ts";
+import { runSync } from "../sync/engine.ts";
+import { engineDeps, openKv } from "../sync/wiring.ts";
+
+/** Parsed command line. */
+export interface SyncArgs {
+  readonly sources: readonly SourceId[];
+  readonly range: { readonly from: Date; readonly to: Date } | null;
+  readonly maxPages: number | undefined;
+  readonly budgetMs: number | undefined;
+}
+
+const USAGE =
+  "Usage: deno task sync [--source fts|cf|all] [--from DATE] [--to DATE] [--max-pages N] [--budget 10m]";
+
+/**
+ * Parses the arguments; throws an Error whose message says what is wrong and the usage.
+ *
+ * @example
+ * ```ts
+ * parseSyncArgs(["--source", "fts", "--max-pages", "3"], new Date()).maxPages; // 3
+ * ```
+ */
+export function parseSyncArgs(args: readonly string[], now: Date): SyncArgs {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(source|from|to|max-pages|budget)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`Unknown argument ${JSON.stringify(args[i])}.\n${USAGE}`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined) throw new Error(`--${m[1]} needs a value.\n${USAGE}`);
+    values.set(m[1], value);
+  }
+  const source = values.get("source") ?? "all";
+  if (source !== "all" && !(SOURCE_IDS as readonly string[]).includes(source)) {
+    throw new Error(`--source must be fts, cf or all, not ${JSON.stringify(source)}.\n${USAGE}`);
+  }
+  const date = (name: string) => {
+    const text = values.get(name);
+    if (text === undefined) return undefined;
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+    if (Number.isNaN(d.getTime())) {
+      throw new Error(`--${name} must be a date such as 2026-01-01 or 2026-01-01T06:00:00Z.`);
+    }
+    return d;
+  };
+  const from = date("from");
+  const to = date("to");
+  if (to && !from) throw new Error(`--to needs --from.\n${USAGE}`);
+  const range = from ? { from, to: to ?? now } : null;
+  if (range && range.from >= range.to) throw new Error("--from must be before --to.");
+  const pages = values.get("max-pages");
+  if (pages !== undefined && !/^[1-9]\d*$/.test(pages)) {
+    throw new Error(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
+  }
+  const budget = values.get("budget");
+  const budgetMs = budget === undefined ? undefined : parseDuration(budget);
+  if (budgetMs === null) throw new Error(`--budget must be a duration such as 90s or 10m.`);
+  return {
+    sources: source === "all" ? SOURCE_IDS : [source as SourceId],
+    range,
+    maxPages: pages === undefined ? undefined : Number(pages),
+    budgetMs,
+  };
+}
+
+/** One progress line: pages, releases, rate, position, share done and ETA. */
+export function progressLine(p: Progress): string {
+  const seconds = p.elapsedMs / 1000;
+  const rate = seconds > 0 ? p.releases / seconds : 0;
+  const eta = p.done > 0 && p.done < 1 ? (seconds / p.done) * (1 - p.done) : null;
+  const at = p.window ? p.window.from.toISOString().slice(0, 16) : "caught up";
+  return `${p.source}  pages ${p.pages}  releases ${p.releases}  ${rate.toFixed(1)}/s  at ${at}  ` +
+    `${(p.done * 100).toFixed(1)}%${eta === null ? "" : `  ETA ${formatSeconds(eta)}`}`;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 90) return `${Math.round(s)}s`;
+  if (s < 5400) return `${Math.round(s / 60)}m`;
+  return `${(s / 3600).toFixed(1)}h`;
+}
+
+/** Whether a run ended well (the next run simply continues). */
+export function endedWell(run: RunDoc): boolean {
+  return run.outcome === "caught-up" || run.outcome === "budget" || run.outcome === "page-limit";
+}
+
+async function main(): Promise<number> {
+  let args: SyncArgs;
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+    args = parseSyncArgs(Deno.args, new Date());
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : errorText(error));
+    return 2;
+  }
+  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
+  const open = await openDatabase(config).catch((error) => {
+    console.error(errorText(error));
+    return null;
+  });
+  if (!open) return 1;
+  const kv = await openKv(config);
+  const tty = Deno.stderr.isTerminal();
+  const deps = engineDeps(config, {
+    db: open.db,
+    kv,
+    onProgress: (p) => {
+      const line = progressLine(p);
+      if (tty) Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`));
+      else console.error(line);
+    },
+  });
+  try {
+    await ensureIndexes(open.db);
+    const runs = await Promise.all(args.sources.map((source) =>
+      runSync(deps, {
+        source,
+        trigger: "cli",
+        range: args.range ?? undefined,
+        maxPages: args.maxPages,
+        budgetMs: args.budgetMs,
+      })
+    ));
+    if (tty) console.error("");
+    for (const run of runs) {
+      console.log(
+        `${run.source}: ${run.outcome} — ${run.pages} pages, ${run.releases} releases ` +
+          `(${run.inserted} new, ${run.updated} updated, ${run.unchanged} unchanged, ` +
+          `${run.stale} stale, ${run.quarantined} quarantined), ${run.requests} requests, ` +
+          `${run.retries} retries, ${run.waitedSeconds}s waited` +
+          (run.error ? `\n  ${run.error}` : ""),
+      );
+    }
+    return runs.every(endedWell) ? 0 : 1;
+  } finally {
+    kv.close();
+    await open.close();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());
