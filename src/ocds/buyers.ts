@@ -128,7 +128,10 @@ export function buyersOf(source: SourceId, r: OcdsRelease, w: Warnings): Release
       return;
     }
     keep(fromParty(orgId, p, source));
-    main ??= { orgId, name: p.name ?? null };
+    // A reference with an unusable name leaves the first buyer party as the main buyer.
+    if (main === undefined || main.orgId === null) {
+      main = { orgId, name: main?.name ?? p.name ?? null };
+    }
   });
 
   if (main === undefined || main.orgId === null) {

@@ -42,7 +42,10 @@ export interface PageMapping {
   readonly mapped: MappedRelease[];
   readonly failed: FailedRelease[];
   readonly superseded: SupersededRelease[];
-  /** Every buyer of `mapped`, one per `orgId`; fields merged, first non-null wins. */
+  /**
+   * Every buyer named on the page (superseded releases included), one per `orgId`; fields
+   * merged, the newest release's non-null value wins.
+   */
   readonly buyers: Buyer[];
 }
 
@@ -122,6 +125,7 @@ export function mapPage(source: SourceId, releases: readonly unknown[]): PageMap
   const failed: FailedRelease[] = [];
   const superseded: SupersededRelease[] = [];
   const byNotice = new Map<string, MappedRelease>();
+  const all: MappedRelease[] = []; // superseded ones too: their buyers still fill gaps
   for (const raw of releases) {
     const result = mapRelease(source, raw);
     if (!result.ok) {
@@ -129,6 +133,7 @@ export function mapPage(source: SourceId, releases: readonly unknown[]): PageMap
       continue;
     }
     const entry = { contract: result.contract, buyers: result.buyers };
+    all.push(entry);
     const key = entry.contract.noticeId;
     const held = byNotice.get(key);
     if (held === undefined) {
@@ -145,7 +150,9 @@ export function mapPage(source: SourceId, releases: readonly unknown[]): PageMap
     }
   }
   const mapped = [...byNotice.values()];
-  const newestFirst = [...mapped].sort((a, b) => (isNewer(a.contract, b.contract) ? -1 : 1));
+  const newestFirst = all.sort((a, b) =>
+    isNewer(a.contract, b.contract) ? -1 : isNewer(b.contract, a.contract) ? 1 : 0
+  );
   const buyers = new Map<string, Buyer>();
   for (const m of newestFirst) {
     for (const b of m.buyers) {
