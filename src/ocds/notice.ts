@@ -77,7 +77,9 @@ export function noticeIdOf(
  * ```
  */
 export function noticeUrl(source: SourceId, noticeId: string): string {
-  return `${NOTICE_ORIGINS[source]}/Notice/${encodeURIComponent(noticeId)}`;
+  // encodeURIComponent throws on a lone surrogate; the id reader refuses those, but this
+  // function is exported and must not throw either.
+  return `${NOTICE_ORIGINS[source]}/Notice/${encodeURIComponent(noticeId.toWellFormed())}`;
 }
 
 /** Every document of a release, latest stage first (the notice's own document is usually there). */

@@ -219,7 +219,9 @@ export function objects<T>(
   return out;
 }
 
-function cut(s: string, path: string, w: Warnings): string {
+function cut(raw: string, path: string, w: Warnings): string {
+  // Lone UTF-16 surrogates cannot be encoded as UTF-8 (BSON, JSON lines, URLs): replace them.
+  const s = raw.isWellFormed() ? raw : raw.toWellFormed();
   if (s.length <= MAX_TEXT) return s;
   w.add("text-truncated", `${s.length} characters; cut to ${MAX_TEXT}`, path);
   return s.slice(0, MAX_TEXT);
@@ -276,9 +278,19 @@ export function id(
   if (typeof v === "string") {
     const s = v.trim();
     if (s === "") return undefined;
-    if (s.length <= MAX_ID) return s;
-    w.add("invalid-id", `identifier of ${s.length} characters; ignored`, join(at, key));
-    return undefined;
+    if (s.length > MAX_ID) {
+      w.add("invalid-id", `identifier of ${s.length} characters; ignored`, join(at, key));
+      return undefined;
+    }
+    if (!s.isWellFormed()) {
+      w.add(
+        "invalid-id",
+        "identifier holds broken unicode (a lone surrogate); ignored",
+        join(at, key),
+      );
+      return undefined;
+    }
+    return s;
   }
   if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
   if (v === undefined || v === null) return undefined;
@@ -352,8 +364,9 @@ export function strings(
   const out: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const el = list[i];
-    if (typeof el === "string" && el.trim() !== "" && el.length <= MAX_ID) out.push(el.trim());
-    else {
+    if (typeof el === "string" && el.trim() !== "" && el.length <= MAX_ID && el.isWellFormed()) {
+      out.push(el.trim());
+    } else {
       w.add(
         "wrong-type",
         `expected a short string, found ${typeName(el)}; skipped`,

@@ -94,5 +94,6 @@ export function assertContractShape(c: Contract, buyers: readonly Buyer[]): void
     assert(typeof b.orgId === "string" && b.orgId.length > 0);
   }
   const text = JSON.stringify({ c, buyers });
+  assert(text.isWellFormed(), "a stored string holds a lone surrogate (not encodable as UTF-8)");
   assert(!/contactPoint|REDACTED|telephone|faxNumber|"email"/.test(text), "contact data leaked");
 }
