@@ -1,0 +1,181 @@
+/**
+ * `deno task map [FILE] [--source fts|cf]`: shows how OCDS releases map. Reads a release
+ * package (`{"releases": [...]}`), a bare array of releases or one release from FILE (or
+ * stdin when FILE is absent or `-`) and prints one JSON line per release:
+ * `{"ok":true,"contract":…,"buyers":[…]}` or `{"ok":false,"releaseId":…,"reason":…,"error":…}`.
+ *
+ * Exit status: 0 when every release mapped, 1 when some did not, 2 when the input could not
+ * be read at all (bad arguments, unreadable file, not JSON, no releases).
+ *
+ * @example
+ * ```sh
+ * deno task map ../shared/data/fts/fts_notice_032703-2026_UK4_tender.json | jq .contract.cpvCodes
+ * curl -s "$CF_URL" | deno task map --source cf
+ * ```
+ * @module
+ */
+import type { SourceId } from "../ocds/contract.ts";
+import { mapRelease } from "../ocds/map_release.ts";
+import { sourceOfOcid } from "../ocds/notice.ts";
+
+const USAGE = `usage: deno task map [FILE|-] [--source fts|cf]
+
+Maps OCDS releases to contract documents and prints one JSON line per release.
+FILE holds a release package, an array of releases, or one release; stdin when omitted or "-".
+Without --source, each release's source is guessed from its ocid prefix
+(ocds-h6vhtk → fts, ocds-b5fd17 → cf), else from the package's uri.
+Exit: 0 all mapped, 1 some failed, 2 input unreadable.`;
+
+/** Parsed command line, or a usage problem. */
+export type MapArgs =
+  | { readonly kind: "run"; readonly file: string | null; readonly source: SourceId | null }
+  | { readonly kind: "help" }
+  | { readonly kind: "bad"; readonly message: string };
+
+/**
+ * Parses the command line.
+ *
+ * @example
+ * ```ts
+ * import { parseMapArgs } from "./map.ts";
+ * parseMapArgs(["page.json", "--source=cf"]); // { kind: "run", file: "page.json", source: "cf" }
+ * ```
+ */
+export function parseMapArgs(args: readonly string[]): MapArgs {
+  let file: string | null = null;
+  let source: SourceId | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "-h" || a === "--help") return { kind: "help" };
+    if (a === "--source" || a.startsWith("--source=")) {
+      const v = a === "--source" ? args[++i] : a.slice("--source=".length);
+      if (v !== "fts" && v !== "cf") {
+        return {
+          kind: "bad",
+          message: `--source must be fts or cf, not ${JSON.stringify(v ?? "")}`,
+        };
+      }
+      source = v;
+    } else if (a.startsWith("-") && a !== "-") {
+      return { kind: "bad", message: `unknown option ${a}` };
+    } else if (file !== null) {
+      return { kind: "bad", message: `one FILE at most (got ${file} and ${a})` };
+    } else {
+      file = a === "-" ? null : a;
+    }
+  }
+  return { kind: "run", file, source };
+}
+
+/** The releases in a parsed document and the package's `uri`, or why there are none. */
+export function releasesIn(
+  doc: unknown,
+): { releases: readonly unknown[]; uri: string | null } | { problem: string } {
+  if (Array.isArray(doc)) return { releases: doc, uri: null };
+  if (typeof doc === "object" && doc !== null) {
+    const rec = doc as Record<string, unknown>;
+    const uri = typeof rec.uri === "string" ? rec.uri : null;
+    if (Array.isArray(rec.releases)) return { releases: rec.releases, uri };
+    if ("ocid" in rec || "id" in rec) return { releases: [doc], uri: null };
+  }
+  return {
+    problem: 'no releases found: expected a release package {"releases": […]}, ' +
+      "an array of releases, or one release",
+  };
+}
+
+function sourceFromUri(uri: string | null): SourceId | null {
+  if (uri === null) return null;
+  if (uri.includes("find-tender.service.gov.uk")) return "fts";
+  if (uri.includes("contractsfinder.service.gov.uk")) return "cf";
+  return null;
+}
+
+/** One output line for one release. */
+export function mapLine(raw: unknown, source: SourceId | null, uri: string | null): string {
+  const ocid = typeof raw === "object" && raw !== null && !Array.isArray(raw)
+    ? (raw as Record<string, unknown>).ocid
+    : undefined;
+  const chosen = source ?? (typeof ocid === "string" ? sourceOfOcid(ocid) : undefined) ??
+    sourceFromUri(uri);
+  // A non-object fails the same way from either source; say that rather than "unknown source".
+  if (
+    (chosen === undefined || chosen === null) &&
+    (typeof raw !== "object" || raw === null || Array.isArray(raw))
+  ) {
+    const r = mapRelease("fts", raw);
+    if (!r.ok) {
+      return JSON.stringify({ ok: false, releaseId: null, reason: r.reason, error: r.error });
+    }
+  }
+  if (chosen === undefined || chosen === null) {
+    const id = typeof raw === "object" && raw !== null && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>).id
+      : undefined;
+    return JSON.stringify({
+      ok: false,
+      releaseId: typeof id === "string" ? id : null,
+      reason: "unknown-source",
+      error: "cannot tell the source from the ocid or the package uri; pass --source fts|cf",
+    });
+  }
+  const r = mapRelease(chosen, raw);
+  return JSON.stringify(
+    r.ok
+      ? { ok: true, contract: r.contract, buyers: r.buyers }
+      : { ok: false, releaseId: r.releaseId, reason: r.reason, error: r.error },
+  );
+}
+
+async function readInput(file: string | null): Promise<Uint8Array> {
+  if (file !== null) return await Deno.readFile(file);
+  return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+}
+
+function fail(message: string): number {
+  console.error(`map: ${message}`);
+  return 2;
+}
+
+/**
+ * Runs the command; returns the exit status.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./map.ts";
+ * Deno.exit(await main(["--help"]));
+ * ```
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  const parsed = parseMapArgs(args);
+  if (parsed.kind === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (parsed.kind === "bad") return fail(`${parsed.message}\n${USAGE}`);
+  const where = parsed.file ?? "stdin";
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(parsed.file);
+  } catch (e) {
+    return fail(`cannot read ${where}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // Not fatal: CF bodies can carry ISO-8859-1 bytes; they become U+FFFD rather than an error.
+  const text = new TextDecoder("utf-8").decode(bytes);
+  if (text.trim() === "") return fail(`${where} is empty`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return fail(`${where} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const found = releasesIn(doc);
+  if ("problem" in found) return fail(`${where}: ${found.problem}`);
+  const lines = found.releases.map((raw) => mapLine(raw, parsed.source, found.uri));
+  if (lines.length > 0) {
+    await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+  }
+  return lines.every((l) => l.startsWith('{"ok":true')) ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

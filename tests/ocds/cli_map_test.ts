@@ -1,0 +1,106 @@
+/** `deno task map` run as a subprocess, the way people use it. */
+import { assert, assertEquals } from "@std/assert";
+import { FIXTURES, HAS_SHARED, SHARED_DATA } from "./support.ts";
+
+const CLI = new URL("../../src/cli/map.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface Run {
+  code: number;
+  lines: Record<string, unknown>[];
+  stderr: string;
+}
+
+async function run(args: string[], stdin?: string): Promise<Run> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-R", CLI, ...args],
+    cwd: ROOT,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = cmd.spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const text = new TextDecoder().decode(out.stdout);
+  return {
+    code: out.code,
+    lines: text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test({
+  name: "cli map: a real FTS page → one ok line per release, source guessed from the ocid",
+  ignore: !HAS_SHARED,
+  async fn() {
+    const file = new URL(
+      "fts/fts_release_package_2026-10-06_limit4_UK4_UK6_redacted.json",
+      SHARED_DATA,
+    );
+    const r = await run([file.pathname]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.lines.length, 4);
+    assert(r.lines.every((l) => l.ok === true));
+    const first = r.lines[0] as {
+      contract: { noticeId: string; source: string; noticeType: string };
+    };
+    assertEquals([first.contract.noticeId, first.contract.source, first.contract.noticeType], [
+      "094477-2026",
+      "fts",
+      "UK6",
+    ]);
+  },
+});
+
+Deno.test("cli map: stdin, a bare array, --source cf, failures as lines and exit 1", async () => {
+  const releases = JSON.parse(Deno.readTextFileSync(new URL("missing_fields.json", FIXTURES)))
+    .releases.slice(0, 2);
+  const r = await run(["--source", "cf"], JSON.stringify(releases));
+  assertEquals(r.code, 1);
+  assertEquals(r.lines, [
+    { ok: false, releaseId: null, reason: "missing-id", error: "release has no id" },
+    { ok: false, releaseId: "100017-2026", reason: "missing-ocid", error: "release has no ocid" },
+  ]);
+});
+
+Deno.test("cli map: one release on stdin with `-`; buyers listed, no contact data", async () => {
+  const pkg = JSON.parse(Deno.readTextFileSync(new URL("fts_several_buyers.json", FIXTURES)));
+  const r = await run(["-", "--source=fts"], JSON.stringify(pkg.releases[0]));
+  assertEquals(r.code, 0, r.stderr);
+  const line = r.lines[0] as { buyers: { orgId: string }[] };
+  assertEquals(line.buyers.length, 3);
+  assert(!JSON.stringify(r.lines).includes("alice.personal"));
+});
+
+Deno.test("cli map: unreadable input exits 2 with a clear message", async () => {
+  const missing = await run(["/definitely/not/here.json"]);
+  assertEquals([missing.code, missing.lines], [2, []]);
+  assert(missing.stderr.includes("cannot read /definitely/not/here.json"), missing.stderr);
+
+  const notJson = await run([], "{ releases: [");
+  assertEquals(notJson.code, 2);
+  assert(notJson.stderr.includes("stdin is not valid JSON"), notJson.stderr);
+
+  const empty = await run([], "");
+  assertEquals(empty.code, 2);
+  assert(empty.stderr.includes("stdin is empty"), empty.stderr);
+
+  const noReleases = await run([], '{"status": 404, "error": "Not found"}');
+  assertEquals(noReleases.code, 2);
+  assert(noReleases.stderr.includes("no releases found"), noReleases.stderr);
+
+  const badSource = await run(["--source", "ted"]);
+  assertEquals(badSource.code, 2);
+  assert(badSource.stderr.includes("--source must be fts or cf"), badSource.stderr);
+});
+
+Deno.test("cli map: unknown source without --source is a failed line, not a guess", async () => {
+  const r = await run([], '[{"id": "x-1", "ocid": "ocds-zzzzzz-1", "date": "2026-01-01"}]');
+  assertEquals(r.code, 1);
+  assertEquals(r.lines[0].reason, "unknown-source");
+});
