@@ -18,14 +18,14 @@ import type { DateWindow } from "../sources/source.ts";
 /** Backfill: catching up from a start date. Incremental: following new releases. */
 export type SyncMode = "backfill" | "incremental";
 
-/** Totals over everything the cursor has covered; they move only with the cursor. */
+/**
+ * Totals over everything the cursor has covered. They move only with the cursor, in the same
+ * write, so a replayed page is never counted twice. (How many notices a run inserted or
+ * updated depends on what earlier runs stored, so those figures live on `sync_runs`.)
+ */
 export interface SyncTotals {
   pages: number;
   releases: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
   quarantined: number;
 }
 
@@ -67,7 +67,7 @@ export interface SyncStateDoc {
 
 /** Empty totals. */
 export function zeroTotals(): SyncTotals {
-  return { pages: 0, releases: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 };
+  return { pages: 0, releases: 0, quarantined: 0 };
 }
 
 /** The collection, typed. */

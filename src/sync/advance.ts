@@ -1,0 +1,68 @@
+/**
+ * Where a stream goes after a page: the next cursor in the window, the next window, or
+ * "caught up". Pure, so every boundary case is tested without I/O.
+ * @module
+ */
+import type { SyncMode, SyncStateDoc } from "../db/sync_state.ts";
+import type { DateWindow, Position, Source } from "../sources/source.ts";
+import { firstWindow, nextWindow } from "../sources/windows.ts";
+
+/** A stream's position after a page. */
+export interface Advanced {
+  /** `null` once caught up. */
+  readonly position: Position | null;
+  readonly watermark: Date | null;
+  readonly mode: SyncMode;
+}
+
+/**
+ * The position after a page at `window` whose answer pointed to `next` (`null`: window done).
+ * Completing a window raises the watermark to its end; the main stream turns incremental
+ * once it reaches `upper` (the run's start, or a range's end).
+ *
+ * @example
+ * ```ts
+ * advance(state, window, null, new Date(), source).position; // the next window, or null
+ * ```
+ */
+export function advance(
+  state: Pick<SyncStateDoc, "watermark" | "mode" | "kind">,
+  window: DateWindow,
+  next: Position | null,
+  upper: Date,
+  source: Pick<Source, "windowMs" | "overlapMs">,
+): Advanced {
+  if (next) return { position: next, watermark: state.watermark, mode: state.mode };
+  const watermark = !state.watermark || window.to > state.watermark ? window.to : state.watermark;
+  const after = nextWindow(window, upper, source.windowMs, source.overlapMs);
+  if (after) return { position: { window: after, cursor: null }, watermark, mode: state.mode };
+  return { position: null, watermark, mode: state.kind === "main" ? "incremental" : state.mode };
+}
+
+/**
+ * Where a run starts when the stream has no window in progress: the range start the first
+ * time, else the watermark minus the lookback (late releases), never before the range start.
+ */
+export function startPosition(
+  state: Pick<SyncStateDoc, "watermark" | "rangeFrom">,
+  upper: Date,
+  lookbackMs: number,
+  source: Pick<Source, "windowMs" | "overlapMs">,
+): Position {
+  const start = state.watermark
+    ? new Date(Math.max(state.rangeFrom.getTime(), state.watermark.getTime() - lookbackMs))
+    : state.rangeFrom;
+  return { window: firstWindow(start, upper, source.windowMs, source.overlapMs), cursor: null };
+}
+
+/** Share of a stream's range done at `window`, 0–1. */
+export function shareDone(
+  state: Pick<SyncStateDoc, "rangeFrom">,
+  window: DateWindow | null,
+  upper: Date,
+): number {
+  if (window === null) return 1;
+  const span = upper.getTime() - state.rangeFrom.getTime();
+  if (span <= 0) return 1;
+  return Math.min(1, Math.max(0, (window.from.getTime() - state.rangeFrom.getTime()) / span));
+}

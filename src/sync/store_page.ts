@@ -1,0 +1,84 @@
+/**
+ * Stores one page of releases: map, write contracts (newer wins), recount their buyers, set
+ * aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
+ * Used by the engine for every page and by quarantine retries.
+ *
+ * @example
+ * ```ts
+ * const stored = await storePage(db, "fts", { releases, rejected: [] }, position, new Date());
+ * stored.inserted; // notices stored for the first time
+ * ```
+ * @module
+ */
+import type { Db } from "mongodb";
+import type { SourceId } from "../config.ts";
+import { MAPPING_VERSION } from "../ocds/contract.ts";
+import { mapPage } from "../ocds/map_page.ts";
+import { writeBuyers } from "../db/buyers.ts";
+import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
+import type { Position, RejectedRelease } from "../sources/source.ts";
+
+/** What storing a page did. */
+export interface StoredPage extends WriteCounts {
+  /** Releases and page text set aside in `quarantine`. */
+  readonly quarantined: number;
+  /** Release ids that mapped (for quarantine retries to clear their entries). */
+  readonly mappedReleaseIds: readonly string[];
+}
+
+/**
+ * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
+ * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
+ */
+export async function storePage(
+  db: Db,
+  source: SourceId,
+  page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
+  position: Position | null,
+  now: Date,
+): Promise<StoredPage> {
+  const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
+  const written = await writeContracts(db, mapped.map((m) => m.contract), now);
+  await writeBuyers(db, buyers, written.touchedBuyers, now);
+  const setAside: QuarantineItem[] = [
+    ...failed.map((f) => ({
+      source,
+      kind: "release" as const,
+      releaseId: f.releaseId,
+      reason: f.reason,
+      error: f.error,
+      raw: safeJson(f.raw),
+      position,
+      mappingVersion: MAPPING_VERSION,
+    })),
+    ...page.rejected.map((r) => ({
+      source,
+      kind: "page" as const,
+      releaseId: r.releaseId,
+      reason: "unparseable",
+      error: r.reason,
+      raw: r.raw,
+      position,
+      mappingVersion: MAPPING_VERSION,
+    })),
+  ];
+  await quarantine(db, setAside, now);
+  return {
+    inserted: written.inserted,
+    updated: written.updated,
+    unchanged: written.unchanged,
+    // a release superseded on its own page is as stale as one older than the stored notice
+    stale: written.stale + superseded.length,
+    quarantined: setAside.length,
+    mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // cyclic or BigInt: keep what can be kept
+  }
+}
