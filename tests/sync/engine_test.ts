@@ -14,7 +14,7 @@ import { type EngineDeps, type EngineStep, runSync } from "../../src/sync/engine
 import { engineDeps } from "../../src/sync/wiring.ts";
 import { planWindows } from "../../src/sources/windows.ts";
 import { freshDb } from "../support/mongo.ts";
-import { type ReplayServer, startReplayServer } from "../support/replay_server.ts";
+import { startReplayServer } from "../support/replay_server.ts";
 import { type ReleaseJson, syntheticReleases, ukDate } from "../support/replay_data.ts";
 import { snapshot } from "../support/snapshot.ts";
 
