@@ -224,7 +224,9 @@ function cut(raw: string, path: string, w: Warnings): string {
   const s = raw.isWellFormed() ? raw : raw.toWellFormed();
   if (s.length <= MAX_TEXT) return s;
   w.add("text-truncated", `${s.length} characters; cut to ${MAX_TEXT}`, path);
-  return s.slice(0, MAX_TEXT);
+  const head = s.slice(0, MAX_TEXT);
+  // Never cut an emoji (a surrogate pair) in half: that would leave a lone surrogate.
+  return head.isWellFormed() ? head : head.slice(0, -1);
 }
 
 /**

@@ -57,9 +57,11 @@ Deno.test("text and strings: trimmed, typed, capped", () => {
   assertEquals(text({ t: "  Roads  " }, "t", "", w), "Roads");
   assertEquals(text({ t: "   " }, "t", "", w), undefined);
   assertEquals(text({ t: "x".repeat(30_000) }, "t", "", w)?.length, 20_000);
+  const cutEmoji = text({ t: "x".repeat(19_999) + "🙂🙂" }, "t", "", w);
+  assertEquals([cutEmoji?.length, cutEmoji?.isWellFormed()], [19_999, true]);
   assertEquals(text({}, "constructor", "", w), undefined); // never an inherited property
   assertEquals(strings({ tag: ["award", 3, "contract"] }, "tag", "", w), ["award", "contract"]);
-  assertEquals(w.toArray().map((x) => x.code), ["text-truncated", "wrong-type"]);
+  assertEquals(w.toArray().map((x) => x.code), ["text-truncated", "text-truncated", "wrong-type"]);
 });
 
 Deno.test("warnings are capped so junk cannot grow a document", () => {
