@@ -1,13 +1,18 @@
 /**
  * Entry point: wiring only. Deno Deploy evaluates this module's top level to find crons, so
- * nothing here waits on I/O before `Deno.serve`.
+ * the cron is registered here, before `Deno.serve`, and nothing waits on I/O first: the
+ * database opens in the background and the cron handler and the HTTP routes wait for it.
  * @module
  */
 import { ConfigError, loadConfig } from "./src/config.ts";
 import { errorText, getLog, secretsOfUri, setupLogging } from "./src/log.ts";
 import { openDatabase } from "./src/db/open.ts";
-import { createHandler } from "./src/http/app.ts";
+import { ensureIndexes } from "./src/db/indexes.ts";
+import { createApp } from "./src/http/app.ts";
 import { installShutdownSignals, onShutdown, shutdown } from "./src/shutdown.ts";
+import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron.ts";
+import type { EngineDeps } from "./src/sync/engine.ts";
+import { engineDeps, openKv } from "./src/sync/wiring.ts";
 
 let config;
 try {
@@ -17,27 +22,46 @@ try {
   console.error(`${error.message}\nFix these environment variables (see README) and restart.`);
   Deno.exit(1);
 }
-setupLogging({ level: config.logLevel, secrets: secretsOfUri(config.mongodbUri) });
+setupLogging({
+  level: config.logLevel,
+  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken],
+});
 const log = getLog("app");
 installShutdownSignals();
 
-/** The database, opened in the background so nothing Deploy needs at start-up waits on it. */
-const database = openDatabase(config);
-database.then(
-  (open) => onShutdown(open.close),
-  async (error) => {
-    log.fatal(`Cannot start: ${errorText(error)}`);
-    await shutdown();
-    Deno.exit(1);
-  },
-);
+/** The engine's dependencies, once the database is open and indexed (indexes: once, here). */
+const engine: Promise<EngineDeps> = (async () => {
+  const open = await openDatabase(config);
+  onShutdown(open.close);
+  const kv = await openKv(config);
+  onShutdown(() => kv.close());
+  await ensureIndexes(open.db);
+  return engineDeps(config, { db: open.db, kv });
+})();
+engine.catch(async (error) => {
+  log.fatal(`Cannot start: ${errorText(error)}`);
+  await shutdown();
+  Deno.exit(1);
+});
+
+const ready = () => engine;
+const syncTick = createCronHandler({ config, ready });
+Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: [...CRON_BACKOFF] }, async () => {
+  await syncTick();
+});
+log.info(`Cron "${CRON_NAME}" scheduled: ${config.cron.schedule} (UTC).`);
+if (config.cron.onStart) {
+  // SYNC_ON_START: one run now, so a newcomer sees data flowing; the handler logs failures.
+  createCronHandler({ config, ready, trigger: "manual" })().catch(() => {});
+}
 
 try {
+  const app = createApp({ config, ready });
   const server = Deno.serve({
     port: config.port,
     onListen: ({ hostname, port }) =>
       log.info(`Listening on http://${hostname}:${port}/`, { hostname, port }),
-  }, createHandler());
+  }, app.handler);
   onShutdown(() => server.shutdown());
 } catch (error) {
   log.fatal(`Cannot listen on port ${config.port}: ${errorText(error)}. Set PORT to a free port.`);

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { CRON_FORM, cronIntervalMs, parseCron } from "./cron.ts";
+
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
 /** One of {@linkcode LOG_LEVELS}. */
@@ -58,12 +60,28 @@ export interface Config {
   readonly httpTimeoutMs: number;
   /** Attempts per request (first try included) before a source gives up. */
   readonly httpMaxAttempts: number;
+  /** First backoff after a 5xx, network error or timeout, in ms; doubles per attempt. */
+  readonly httpRetryBaseMs: number;
   /** Per-source settings. */
   readonly sources: { readonly [S in SourceId]: SourceConfig };
   /** Settings of the sync engine. */
   readonly sync: SyncConfig;
   /** Deno KV database path; `null` → Deno's default (on Deploy: the app's KV database). */
   readonly kvPath: string | null;
+  /** The cron that runs the sync. */
+  readonly cron: CronConfig;
+  /** Bearer token of the HTTP `POST` routes (secret); `null` → those routes are disabled. */
+  readonly triggerToken: string | null;
+}
+
+/** Settings of the cron that runs the sync (see README "Configuration"). */
+export interface CronConfig {
+  /** 5-field cron expression (UTC) of `Deno.cron`. */
+  readonly schedule: string;
+  /** Shortest gap between two ticks of `schedule`, in ms. */
+  readonly intervalMs: number;
+  /** Run the sync once right after start-up (local development, the demo). */
+  readonly onStart: boolean;
 }
 
 /** Settings of the sync engine (see README "Sync settings"). */
@@ -190,6 +208,33 @@ class Reader {
       // falls through to the error below: the text is not a URL at all
     }
     return this.#fail(name, raw, form, def);
+  }
+
+  boolean(name: string, def: boolean, description: string): boolean {
+    const form = "true or false (also 1/0, yes/no)";
+    const raw = this.#raw({ name, default: String(def), form, description });
+    if (raw === undefined) return def;
+    const lower = raw.toLowerCase();
+    if (["true", "1", "yes", "on"].includes(lower)) return true;
+    if (["false", "0", "no", "off"].includes(lower)) return false;
+    return this.#fail(name, raw, form, def);
+  }
+
+  cron(name: string, def: string, description: string): string {
+    const raw = this.#raw({ name, default: def, form: CRON_FORM, description });
+    if (raw === undefined) return def;
+    const text = raw.split(/\s+/).join(" ");
+    return parseCron(text) ? text : this.#fail(name, raw, CRON_FORM, def);
+  }
+
+  /** A secret: never echoed in a problem, at least `minLength` characters, no spaces. */
+  secret(name: string, minLength: number, description: string): string | null {
+    const form = `at least ${minLength} characters without spaces (e.g. openssl rand -hex 32)`;
+    const raw = this.#raw({ name, default: "(unset)", form, description });
+    if (raw === undefined) return null;
+    if (raw.length >= minLength && !/\s/.test(raw)) return raw;
+    this.problems.push(`${name} is invalid: expected ${form}.`);
+    return null;
   }
 
   sourceList(name: string, def: string, description: string): readonly SourceId[] {
@@ -319,7 +364,7 @@ function readAll(r: Reader): Config {
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
     );
   }
-  return {
+  const config: Config = {
     mongodbUri,
     mongodbDb,
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
@@ -331,6 +376,13 @@ function readAll(r: Reader): Config {
       1,
       20,
       "Attempts per source request (first try included) on throttling, 5xx and network errors.",
+    ),
+    httpRetryBaseMs: r.duration(
+      "HTTP_RETRY_BASE",
+      "2s",
+      0,
+      "First wait before retrying a source request after a 5xx, network error or timeout; " +
+        "doubles per attempt (with jitter, at most 5 min).",
     ),
     sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
     sync: Object.freeze({
@@ -357,7 +409,40 @@ function readAll(r: Reader): Config {
       runsKept: r.integer("SYNC_RUNS_KEPT", 500, 1, 100_000, "Runs kept in sync_runs per source."),
     }),
     kvPath: r.string("KV_PATH", null, "Deno KV database file; unset: Deno's default KV."),
+    cron: readCron(r),
+    triggerToken: r.secret(
+      "SYNC_TRIGGER_TOKEN",
+      16,
+      "Bearer token of POST /sync, /backfill and /quarantine/retry (secret). Unset: disabled.",
+    ),
   };
+  if (config.sync.budgetMs > config.cron.intervalMs / 2) {
+    const { budgetMs } = config.sync, { schedule, intervalMs } = config.cron;
+    r.problems.push(
+      `SYNC_BUDGET (${budgetMs / 1000}s) is too long for SYNC_CRON="${schedule}": a run must ` +
+        `fit well inside the ${intervalMs / 1000}s between ticks; set SYNC_BUDGET to at most ` +
+        `${intervalMs / 2000}s or run the cron less often.`,
+    );
+  }
+  return config;
+}
+
+function readCron(r: Reader): CronConfig {
+  const schedule = r.cron(
+    "SYNC_CRON",
+    "0 * * * *",
+    "When the cron runs the sync (UTC); SYNC_BUDGET must be at most half its interval.",
+  );
+  const intervalMs = cronIntervalMs(parseCron(schedule)!);
+  return Object.freeze({
+    schedule,
+    intervalMs,
+    onStart: r.boolean(
+      "SYNC_ON_START",
+      false,
+      "Run the sync once right after start-up (local development and the demo).",
+    ),
+  });
 }
 
 /** Replaces the credentials of a MongoDB URI: `mongodb://***@host/db`. */
@@ -369,6 +454,7 @@ function freezeWithoutSecrets(config: Config): Config {
   const printable = () => ({
     ...config,
     mongodbUri: config.mongodbUri === null ? null : redactUri(config.mongodbUri),
+    triggerToken: config.triggerToken === null ? null : "***",
   });
   Object.defineProperty(config, "toJSON", { value: printable, enumerable: false });
   Object.defineProperty(config, Symbol.for("Deno.customInspect"), {

@@ -1,35 +1,198 @@
 /**
- * The HTTP surface served by `Deno.serve`.
+ * The HTTP surface served by `Deno.serve`:
+ *
+ * | Route | Answer |
+ * |---|---|
+ * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database |
+ * | `GET /status` | `200` JSON per source: verdict, mode, window, watermark, lag, runs, … |
+ * | `GET /` | the dashboard page (strict CSP, no script) |
+ * | `GET /runs/{id}` | `200` a finished run's record, `202` while it runs, `404` unknown |
+ * | `POST /sync?source=` | `202` run ids · `409` lease held · `400` bad parameters |
+ * | `POST /backfill?source=&from=&to=` | same |
+ * | `POST /quarantine/retry?source=&limit=` | `200` what was re-tried |
+ *
+ * `POST` routes need `Authorization: Bearer <SYNC_TRIGGER_TOKEN>` (`401` without or wrong,
+ * `403` when no token is configured). Routes that read data answer `503` while the database is
+ * not ready.
  *
  * @example
  * ```ts
- * Deno.serve(createHandler());
+ * const app = createApp({ config, ready: () => engine });
+ * Deno.serve(app.handler);
  * ```
  * @module
  */
+import type { Config } from "../config.ts";
+import { errorText, getLog } from "../log.ts";
+import { runsOf } from "../db/runs.ts";
+import type { EngineDeps } from "../sync/engine.ts";
+import { requireToken } from "./auth.ts";
+import { dashboardStyleHash, renderDashboard } from "./dashboard.ts";
+import { latestNotices, noticesPerDay } from "./notices.ts";
+import { htmlPage, json, problem } from "./respond.ts";
+import { readStatus } from "./status.ts";
+import { createTriggers } from "./triggers.ts";
 
-/** Builds the request handler. */
-export function createHandler(): (request: Request) => Response | Promise<Response> {
-  return (request) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/health") {
-      if (request.method !== "GET" && request.method !== "HEAD") {
-        return json({ error: "Use GET /health." }, 405, { allow: "GET, HEAD" });
-      }
-      return json({ ok: true });
-    }
-    return json({ error: `No route for ${request.method} ${url.pathname}.` }, 404);
-  };
+export { json } from "./respond.ts";
+
+/** What the app needs. */
+export interface AppDeps {
+  readonly config: Pick<Config, "sync" | "cron" | "triggerToken">;
+  /** Resolves once the database is open and indexed (main.ts opens it in the background). */
+  readonly ready: () => Promise<EngineDeps>;
+  /** Current time, epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** How long a request waits for `ready` before answering 503 (default 10 s). */
+  readonly readyTimeoutMs?: number;
 }
 
-/** A JSON answer that is never cached. */
-export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-      ...headers,
+/** The request handler and its background work. */
+export interface App {
+  readonly handler: (request: Request) => Promise<Response>;
+  /** Resolves when every run started through the triggers has ended. */
+  idle(): Promise<void>;
+}
+
+class NotReady extends Error {}
+
+/**
+ * Builds the app.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ config, ready: () => Promise.resolve(engineDeps(config, { db, kv })) });
+ * const res = await app.handler(new Request("http://x/health"));
+ * ```
+ */
+export function createApp(deps: AppDeps): App {
+  const now = deps.now ?? Date.now;
+  const log = getLog("http");
+  const { config } = deps;
+  const triggers = createTriggers({ sources: config.sync.sources, now });
+
+  const engine = async (): Promise<EngineDeps> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        deps.ready(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new NotReady()), deps.readyTimeoutMs ?? 10_000);
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof NotReady) throw error;
+      throw new NotReady(errorText(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const status = async () => {
+    const e = await engine();
+    return readStatus(e, {
+      sources: config.sync.sources,
+      schedule: config.cron.schedule,
+      intervalMs: config.cron.intervalMs,
+      now: now(),
+    });
+  };
+
+  const routes: Record<
+    string,
+    Partial<Record<string, (req: Request, url: URL) => Promise<Response>>>
+  > = {
+    "/health": { GET: () => Promise.resolve(json({ ok: true })) },
+    "/status": { GET: async () => json(await status()) },
+    "/": {
+      GET: async (_req, url) => {
+        const refresh = Number(url.searchParams.get("refresh") ?? 30);
+        const refreshSeconds = Number.isInteger(refresh)
+          ? Math.min(3600, Math.max(2, refresh))
+          : 30;
+        const e = await engine();
+        const [report, days, notices] = await Promise.all([
+          status(),
+          noticesPerDay(e.db, config.sync.sources, 30, now()),
+          latestNotices(e.db, 12),
+        ]);
+        const page = renderDashboard({ report, days, notices, refreshSeconds });
+        return htmlPage(page, await dashboardStyleHash());
+      },
     },
-  });
+    "/sync": { POST: async (_req, url) => triggers.sync(url.searchParams, await engine()) },
+    "/backfill": {
+      POST: async (_req, url) => triggers.backfill(url.searchParams, await engine()),
+    },
+    "/quarantine/retry": {
+      POST: async (_req, url) => triggers.retryQuarantine(url.searchParams, await engine()),
+    },
+  };
+
+  const runRoute = async (id: string): Promise<Response> => {
+    const e = await engine();
+    const run = await runsOf(e.db).findOne({ _id: id });
+    if (run) return json(run);
+    for (const [source, runId] of triggers.running()) {
+      if (runId === id) return json({ runId: id, source, state: "running" }, 202);
+    }
+    return problem(
+      404,
+      `No run ${id}: it is unknown, or it ran on another instance and ` +
+        "has not finished yet (runs are recorded when they end).",
+    );
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    try {
+      const runMatch = /^\/runs\/([A-Za-z0-9-]{1,64})$/.exec(path);
+      if (runMatch) {
+        if (request.method !== "GET") return problem(405, "Use GET.", { allow: "GET" });
+        return await runRoute(runMatch[1]);
+      }
+      const route = routes[path];
+      if (!route) return problem(404, `No route for ${request.method} ${url.pathname}.`);
+      const method = request.method === "HEAD" && route.GET ? "GET" : request.method;
+      const fn = route[method];
+      if (!fn) {
+        const allow = Object.keys(route).join(", ");
+        return problem(405, `Use ${allow} ${path}.`, { allow });
+      }
+      if (method === "POST") {
+        const refused = await requireToken(request, config.triggerToken);
+        if (refused) return refused;
+      }
+      const response = await fn(request, url);
+      return request.method === "HEAD"
+        ? new Response(null, { status: response.status, headers: response.headers })
+        : response;
+    } catch (error) {
+      if (error instanceof NotReady) {
+        return problem(
+          503,
+          "The database is not ready yet (starting, or unreachable); try again in a few " +
+            `seconds.${error.message ? ` ${error.message}` : ""}`,
+          { "retry-after": "5" },
+        );
+      }
+      const text = errorText(error);
+      log.error(`${request.method} ${url.pathname} failed: ${text}`);
+      return problem(500, `${request.method} ${url.pathname} failed: ${text}`);
+    }
+  };
+
+  return { handler, idle: () => triggers.idle() };
+}
+
+/**
+ * The request handler alone (see {@linkcode createApp}).
+ *
+ * @example
+ * ```ts
+ * Deno.serve(createHandler({ config, ready: () => engine }));
+ * ```
+ */
+export function createHandler(deps: AppDeps): (request: Request) => Promise<Response> {
+  return createApp(deps).handler;
 }

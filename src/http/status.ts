@@ -1,0 +1,237 @@
+/**
+ * What `GET /status` answers and the dashboard shows: per source, where its streams stand,
+ * how far behind it is, its last runs, its quarantine, who holds its lease, and a verdict.
+ * Reads MongoDB and Deno KV only; never a secret (run errors are stored redacted).
+ *
+ * @example
+ * ```ts
+ * const report = await readStatus({ db, kv }, { sources: ["fts", "cf"], intervalMs, now });
+ * report.sources[0].verdict; // "ok" | "lagging" | "failing"
+ * ```
+ * @module
+ */
+import type { Db } from "mongodb";
+import type { SourceId } from "../config.ts";
+import { contractsOf } from "../db/contracts.ts";
+import { countQuarantine } from "../db/quarantine.ts";
+import { recentRuns, type RunDoc } from "../db/runs.ts";
+import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
+import type { DateWindow } from "../sources/source.ts";
+import { leaseHolder, type LeaseValue } from "../sync/lock.ts";
+import { judge, type Verdict, worst } from "./verdict.ts";
+
+/** Names of the sources for people. */
+export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
+  fts: "Find a Tender",
+  cf: "Contracts Finder",
+});
+
+/** A run as the status shows it. */
+export interface RunSummary {
+  readonly id: string;
+  readonly stream: string;
+  readonly trigger: RunDoc["trigger"];
+  readonly outcome: RunDoc["outcome"];
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly seconds: number;
+  readonly pages: number;
+  readonly releases: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly stale: number;
+  readonly quarantined: number;
+  readonly requests: number;
+  readonly retries: number;
+  readonly waitedSeconds: number;
+  readonly error: string | null;
+  readonly warnings: number;
+}
+
+/** A stream (the main sync or a range backfill) as the status shows it. */
+export interface StreamStatus {
+  readonly stream: string;
+  readonly kind: SyncStateDoc["kind"];
+  readonly mode: SyncStateDoc["mode"];
+  readonly status: SyncStateDoc["status"];
+  readonly rangeFrom: Date;
+  /** `null` for the main stream, which follows now. */
+  readonly rangeTo: Date | null;
+  readonly window: DateWindow | null;
+  readonly watermark: Date | null;
+  /** Share of the range done, 0–1. */
+  readonly progress: number;
+  readonly totals: SyncStateDoc["totals"];
+  readonly lastSuccessAt: Date | null;
+  readonly lastError: SyncStateDoc["lastError"];
+}
+
+/** One source. */
+export interface SourceStatus {
+  readonly source: SourceId;
+  readonly name: string;
+  readonly verdict: Verdict;
+  readonly reason: string;
+  /** The main stream; `null` before its first run. */
+  readonly main: StreamStatus | null;
+  /** Shortcuts into `main`, for monitors. */
+  readonly mode: SyncStateDoc["mode"] | null;
+  readonly window: DateWindow | null;
+  readonly watermark: Date | null;
+  /** now − watermark, in seconds; `null` without a watermark. */
+  readonly lagSeconds: number | null;
+  /** Operators' range backfills. */
+  readonly backfills: readonly StreamStatus[];
+  readonly lease: LeaseValue | null;
+  readonly contracts: number;
+  readonly quarantine: number;
+  /** Newest first. */
+  readonly runs: readonly RunSummary[];
+}
+
+/** The whole answer of `GET /status`. */
+export interface StatusReport {
+  readonly now: Date;
+  readonly verdict: Verdict;
+  readonly cron: { readonly schedule: string; readonly intervalSeconds: number };
+  readonly sources: readonly SourceStatus[];
+}
+
+/** Options of {@linkcode readStatus}. */
+export interface StatusOptions {
+  readonly sources: readonly SourceId[];
+  readonly schedule: string;
+  readonly intervalMs: number;
+  readonly now: number;
+  /** Runs listed per source (default 10). */
+  readonly runs?: number;
+}
+
+/**
+ * Share of a stream's date range done: (position − rangeFrom) / (end − rangeFrom), where the
+ * position is the later of the current window's start and the watermark, and the end is
+ * `rangeTo` or now. A main stream in incremental mode is done.
+ *
+ * @example
+ * ```ts
+ * streamProgress(state, Date.now()); // 0.42
+ * ```
+ */
+export function streamProgress(
+  state: Pick<SyncStateDoc, "kind" | "mode" | "rangeFrom" | "rangeTo" | "window" | "watermark">,
+  now: number,
+): number {
+  if (state.kind === "main" && state.mode === "incremental") return 1;
+  const from = state.rangeFrom.getTime();
+  const end = state.rangeTo?.getTime() ?? now;
+  if (end <= from) return 1;
+  const position = Math.max(
+    state.window?.from.getTime() ?? from,
+    state.watermark?.getTime() ?? from,
+  );
+  return Math.min(1, Math.max(0, (position - from) / (end - from)));
+}
+
+function stream(state: SyncStateDoc, now: number): StreamStatus {
+  return {
+    stream: state._id,
+    kind: state.kind,
+    mode: state.mode,
+    status: state.status,
+    rangeFrom: state.rangeFrom,
+    rangeTo: state.rangeTo,
+    window: state.window,
+    watermark: state.watermark,
+    progress: streamProgress(state, now),
+    totals: state.totals,
+    lastSuccessAt: state.lastSuccessAt,
+    lastError: state.lastError,
+  };
+}
+
+function runSummary(run: RunDoc): RunSummary {
+  return {
+    id: run._id,
+    stream: run.streamId,
+    trigger: run.trigger,
+    outcome: run.outcome,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    seconds: Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 100) / 10,
+    pages: run.pages,
+    releases: run.releases,
+    inserted: run.inserted,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    stale: run.stale,
+    quarantined: run.quarantined,
+    requests: run.requests,
+    retries: run.retries,
+    waitedSeconds: run.waitedSeconds,
+    error: run.error,
+    warnings: run.warnings.length,
+  };
+}
+
+async function sourceStatus(
+  deps: { db: Db; kv: Deno.Kv },
+  source: SourceId,
+  options: StatusOptions,
+): Promise<SourceStatus> {
+  const { db, kv } = deps;
+  const [states, runs, lease, contracts, quarantine] = await Promise.all([
+    listStates(db, source),
+    recentRuns(db, source, options.runs ?? 10),
+    leaseHolder(kv, source, options.now),
+    contractsOf(db).countDocuments({ source }),
+    countQuarantine(db, source),
+  ]);
+  const mainState = states.find((s) => s.kind === "main") ?? null;
+  const main = mainState && stream(mainState, options.now);
+  const { verdict, reason } = judge({
+    now: options.now,
+    intervalMs: options.intervalMs,
+    state: mainState,
+    runs: runs.filter((r) => r.streamId === source),
+    progress: main?.progress,
+  });
+  const watermark = mainState?.watermark ?? null;
+  return {
+    source,
+    name: SOURCE_NAMES[source],
+    verdict,
+    reason,
+    main,
+    mode: mainState?.mode ?? null,
+    window: mainState?.window ?? null,
+    watermark,
+    lagSeconds: watermark ? Math.round((options.now - watermark.getTime()) / 1000) : null,
+    backfills: states.filter((s) => s.kind === "range").map((s) => stream(s, options.now)),
+    lease,
+    contracts,
+    quarantine,
+    runs: runs.map(runSummary),
+  };
+}
+
+/**
+ * Reads the status of every enabled source.
+ *
+ * @example
+ * ```ts
+ * const report = await readStatus({ db, kv }, options);
+ * ```
+ */
+export async function readStatus(
+  deps: { db: Db; kv: Deno.Kv },
+  options: StatusOptions,
+): Promise<StatusReport> {
+  const sources = await Promise.all(options.sources.map((s) => sourceStatus(deps, s, options)));
+  return {
+    now: new Date(options.now),
+    verdict: worst(sources.map((s) => s.verdict)),
+    cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
+    sources,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The manual triggers: `POST /sync`, `POST /backfill` and `POST /quarantine/retry`. Runs
+ * start in the background and the answer is `202` with their ids; a source whose lease is
+ * held (by the cron, another instance, or a run started here) answers `409` and starts
+ * nothing; bad parameters answer `400` saying what is expected.
+ *
+ * @example
+ * ```ts
+ * const triggers = createTriggers({ sources: ["fts", "cf"], now: () => Date.now() });
+ * return await triggers.sync(url.searchParams, engine);
+ * ```
+ * @module
+ */
+import { SOURCE_IDS, type SourceId } from "../config.ts";
+import { errorText, getLog } from "../log.ts";
+import type { EngineDeps, RunRequest } from "../sync/engine.ts";
+import { runSync } from "../sync/engine.ts";
+import { leaseHolder } from "../sync/lock.ts";
+import { retryQuarantine } from "../sync/quarantine_retry.ts";
+import { json, problem } from "./respond.ts";
+
+/** Where each source's data begins; a backfill before it would only read empty windows. */
+export const DATA_BEGINS: Readonly<Record<SourceId, string>> = Object.freeze({
+  fts: "2021-01-01",
+  cf: "2014-01-01",
+});
+
+/** A parameter problem, answered with 400. */
+export class BadRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BadRequest";
+  }
+}
+
+function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {
+  for (const key of params.keys()) {
+    if (!allowed.includes(key)) {
+      throw new BadRequest(
+        `Unknown parameter ${JSON.stringify(key)}: expected ${
+          allowed.length ? allowed.join(", ") : "none"
+        }.`,
+      );
+    }
+  }
+}
+
+function sourceParam(value: string | null, all: readonly SourceId[]): readonly SourceId[] {
+  if (value === null || value === "all") return all;
+  if ((SOURCE_IDS as readonly string[]).includes(value)) return [value as SourceId];
+  throw new BadRequest(
+    `source must be ${SOURCE_IDS.join(", ")} or all, not ${JSON.stringify(value)}.`,
+  );
+}
+
+/**
+ * Reads a date parameter: `2026-01-01` (UTC midnight) or a full ISO 8601 instant with its
+ * zone (`2026-01-01T06:00:00Z`).
+ *
+ * @example
+ * ```ts
+ * parseDateParam("from", "2026-01-01").toISOString(); // "2026-01-01T00:00:00.000Z"
+ * ```
+ */
+export function parseDateParam(name: string, text: string): Date {
+  const form = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `${text}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)
+    ? text
+    : null;
+  const date = form === null ? null : new Date(form);
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
+  // JavaScript rolls 2026-02-30 over to 2 March: refuse days the month does not have
+  const realDay = d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (date === null || Number.isNaN(date.getTime()) || !realDay) {
+    throw new BadRequest(
+      `${name} must be a date such as 2026-01-01 or an instant such as 2026-01-01T06:00:00Z, ` +
+        `not ${JSON.stringify(text)}.`,
+    );
+  }
+  return date;
+}
+
+/**
+ * Validates `POST /backfill` parameters into a run request.
+ *
+ * @example
+ * ```ts
+ * parseBackfill(new URLSearchParams("source=fts&from=2026-01-01"), Date.now()).range;
+ * ```
+ */
+export function parseBackfill(
+  params: URLSearchParams,
+  now: number,
+): { readonly source: SourceId; readonly range: { from: Date; to: Date } } {
+  onlyParams(params, ["source", "from", "to"]);
+  const sourceText = params.get("source");
+  if (sourceText === null) throw new BadRequest("source is required: fts or cf.");
+  if (!(SOURCE_IDS as readonly string[]).includes(sourceText)) {
+    throw new BadRequest(`source must be fts or cf, not ${JSON.stringify(sourceText)}.`);
+  }
+  const source = sourceText as SourceId;
+  const fromText = params.get("from");
+  if (fromText === null) throw new BadRequest("from is required, e.g. from=2026-01-01.");
+  const from = parseDateParam("from", fromText);
+  const toText = params.get("to");
+  const to = toText === null ? new Date(now) : parseDateParam("to", toText);
+  if (from >= to) throw new BadRequest("from must be before to.");
+  if (to.getTime() > now + 60_000) throw new BadRequest("to must not be in the future.");
+  if (from < new Date(`${DATA_BEGINS[source]}T00:00:00Z`)) {
+    throw new BadRequest(`${source} data begins ${DATA_BEGINS[source]}: from must not be earlier.`);
+  }
+  return { source, range: { from, to } };
+}
+
+/** Options of {@linkcode createTriggers}. */
+export interface TriggerOptions {
+  /** Sources `POST /sync` runs when none is named. */
+  readonly sources: readonly SourceId[];
+  readonly now: () => number;
+}
+
+/** The trigger handlers and the runs they started. */
+export interface Triggers {
+  sync(params: URLSearchParams, engine: EngineDeps): Promise<Response>;
+  backfill(params: URLSearchParams, engine: EngineDeps): Promise<Response>;
+  retryQuarantine(params: URLSearchParams, engine: EngineDeps): Promise<Response>;
+  /** The run ids started here and still running, by source. */
+  running(): ReadonlyMap<SourceId, string>;
+  /** Resolves when every run started here has ended (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Builds the trigger handlers.
+ *
+ * @example
+ * ```ts
+ * const triggers = createTriggers({ sources: config.sync.sources, now: Date.now });
+ * ```
+ */
+export function createTriggers(options: TriggerOptions): Triggers {
+  const log = getLog("http");
+  const active = new Map<SourceId, string>();
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function busy(engine: EngineDeps, sources: readonly SourceId[]): Promise<string | null> {
+    for (const source of sources) {
+      const mine = active.get(source);
+      if (mine) return `A ${source} run started here (run ${mine}) is still going.`;
+      const holder = await leaseHolder(engine.kv, source, options.now());
+      if (holder) {
+        return `The ${source} lease is held by run ${holder.owner} until ${
+          new Date(holder.expiresAt).toISOString()
+        }.`;
+      }
+    }
+    return null;
+  }
+
+  function start(engine: EngineDeps, request: RunRequest & { runId: string }): void {
+    active.set(request.source, request.runId);
+    const run = runSync(engine, request)
+      .catch((error) =>
+        log.error(`Manual run ${request.runId} of ${request.source} failed: ${errorText(error)}`)
+      )
+      .finally(() => {
+        if (active.get(request.source) === request.runId) active.delete(request.source);
+        inFlight.delete(run);
+      });
+    inFlight.add(run);
+  }
+
+  async function startRuns(
+    engine: EngineDeps,
+    requests: readonly Omit<RunRequest, "runId" | "trigger">[],
+  ): Promise<Response> {
+    const held = await busy(engine, requests.map((r) => r.source));
+    if (held) return problem(409, `${held} Nothing was started; try again once it has ended.`);
+    const runs = requests.map((r) => ({
+      ...r,
+      trigger: "manual" as const,
+      runId: crypto.randomUUID(),
+    }));
+    for (const run of runs) start(engine, run);
+    log.info(`Manual runs started: ${runs.map((r) => `${r.source} ${r.runId}`).join(", ")}`);
+    return json({
+      runId: runs[0].runId,
+      runs: runs.map((r) => ({
+        source: r.source,
+        runId: r.runId,
+        range: r.range ?? null,
+        status: `/runs/${r.runId}`,
+      })),
+      message: "Started in the background; GET /status or the run's status URL shows how it goes.",
+    }, 202);
+  }
+
+  const guard = async (fn: () => Promise<Response>): Promise<Response> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof BadRequest) return problem(400, error.message);
+      throw error;
+    }
+  };
+
+  return {
+    sync: (params, engine) =>
+      guard(() => {
+        onlyParams(params, ["source"]);
+        const sources = sourceParam(params.get("source"), options.sources);
+        return startRuns(engine, sources.map((source) => ({ source })));
+      }),
+    backfill: (params, engine) =>
+      guard(() => {
+        const { source, range } = parseBackfill(params, options.now());
+        return startRuns(engine, [{ source, range }]);
+      }),
+    retryQuarantine: (params, engine) =>
+      guard(async () => {
+        onlyParams(params, ["source", "limit"]);
+        const source = params.get("source");
+        const sources = source === null ? undefined : sourceParam(source, SOURCE_IDS);
+        const limitText = params.get("limit") ?? "1000";
+        if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 10_000) {
+          throw new BadRequest(
+            `limit must be an integer from 1 to 10000, not ${JSON.stringify(limitText)}.`,
+          );
+        }
+        const result = await retryQuarantine(engine.db, {
+          source: sources?.length === 1 ? sources[0] : undefined,
+          limit: Number(limitText),
+          now: new Date(options.now()),
+        });
+        log.info(`Quarantine retry: ${JSON.stringify(result)}`);
+        return json(result);
+      }),
+    running: () => active,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

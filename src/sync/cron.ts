@@ -1,0 +1,136 @@
+/**
+ * The cron job that runs the sync: what `Deno.cron` calls on every tick. It waits for the
+ * database (main.ts opens it in the background), runs the main stream of every enabled source
+ * concurrently — each under its own lease and time budget — and never lets an error pass
+ * without a log line and a run record. A tick delivered twice (cron is at-least-once) is
+ * harmless: the second delivery finds the leases held (recorded as `lease-held`) or, when the
+ * first has finished, re-reads a little and writes nothing new.
+ *
+ * @example
+ * ```ts
+ * Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: CRON_BACKOFF },
+ *   createCronHandler({ config, ready: () => engine }));
+ * ```
+ * @module
+ */
+import type { Config, SourceId } from "../config.ts";
+import { errorText, getLog } from "../log.ts";
+import { recordRun, type RunDoc, type RunTrigger } from "../db/runs.ts";
+import type { EngineDeps } from "./engine.ts";
+import { syncSources } from "./wiring.ts";
+
+/** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
+export const CRON_NAME = "procurement sync";
+
+/**
+ * Retries after a tick that failed: 1 and 5 minutes later. With runs bounded by
+ * `SYNC_BUDGET` (at most half the interval), a tick and its retries stay near one interval;
+ * a retry only resumes from the saved cursors.
+ */
+export const CRON_BACKOFF: readonly number[] = Object.freeze([60_000, 300_000]);
+
+/** What the handler needs. */
+export interface CronDeps {
+  readonly config: Pick<Config, "sync">;
+  /** Resolves once the database is open and indexed, with the engine's dependencies. */
+  readonly ready: () => Promise<EngineDeps>;
+  /** What started the runs (`cron`; the start-up run of `SYNC_ON_START` says `manual`). */
+  readonly trigger?: RunTrigger;
+}
+
+/** Thrown by the handler when a run failed, so `Deno.cron` retries on its backoff schedule. */
+export class CronRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CronRunError";
+  }
+}
+
+/**
+ * Builds the cron handler. It resolves with the runs (one per enabled source) and throws a
+ * {@linkcode CronRunError} — after logging and recording it — when any run ended in error,
+ * so Deploy shows the tick as failed and retries it on {@linkcode CRON_BACKOFF}.
+ *
+ * @example
+ * ```ts
+ * const tick = createCronHandler({ config, ready: () => Promise.resolve(deps) });
+ * const runs = await tick(); // one RunDoc per enabled source
+ * ```
+ */
+export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
+  const log = getLog("sync");
+  const trigger = deps.trigger ?? "cron";
+  return async () => {
+    const sources = deps.config.sync.sources;
+    let engine: EngineDeps;
+    try {
+      engine = await deps.ready();
+    } catch (error) {
+      // No database: nothing can be recorded there; the log is the record.
+      const message = `The ${trigger} sync could not start: the database is not available ` +
+        `(${errorText(error)}). Check MONGODB_URI and the network; the next tick tries again.`;
+      log.error(message);
+      throw new CronRunError(message);
+    }
+    let runs: RunDoc[];
+    try {
+      runs = await syncSources(engine, sources, trigger);
+    } catch (error) {
+      // runSync records its own failures; reaching here means something around it broke.
+      const message = `The ${trigger} sync failed before its runs could record themselves: ` +
+        errorText(error);
+      log.error(message);
+      await recordFailure(engine, sources, trigger, message);
+      throw new CronRunError(message);
+    }
+    const failed = runs.filter((r) => r.outcome === "error");
+    const line = runs.map((r) => `${r.source}: ${r.outcome} (${r.releases} releases)`).join(", ");
+    if (failed.length > 0) {
+      const message = `The ${trigger} sync had failures (${line}): ` +
+        failed.map((r) => `${r.source}: ${r.error}`).join("; ") +
+        ". Each failed run resumes from its saved cursor.";
+      log.error(message);
+      throw new CronRunError(message);
+    }
+    log.info(`The ${trigger} sync finished: ${line}.`);
+    return runs;
+  };
+}
+
+async function recordFailure(
+  engine: EngineDeps,
+  sources: readonly SourceId[],
+  trigger: RunTrigger,
+  message: string,
+): Promise<void> {
+  const at = new Date(engine.clock.now());
+  for (const source of sources) {
+    const run: RunDoc = {
+      _id: crypto.randomUUID(),
+      source,
+      streamId: source,
+      trigger,
+      startedAt: at,
+      endedAt: at,
+      outcome: "error",
+      pages: 0,
+      releases: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      stale: 0,
+      quarantined: 0,
+      requests: 0,
+      retries: 0,
+      waitedSeconds: 0,
+      bytes: 0,
+      from: null,
+      to: null,
+      error: message,
+      warnings: [],
+    };
+    await recordRun(engine.db, run, engine.sync.runsKept).catch((e) =>
+      getLog("sync").error(`Could not record the failed ${source} run: ${errorText(e)}`)
+    );
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Re-tries quarantined releases with today's mapper: those that map now are written like any
+ * page (newer wins, exact buyer counts) and leave the quarantine; the others stay, with the
+ * new error, mapping version and one more attempt. Page text that could not be parsed stays
+ * as it is (there is no release to map). Idempotent: running it twice writes nothing more.
+ *
+ * @example
+ * ```ts
+ * const result = await retryQuarantine(db, { source: "fts", limit: 500, now: new Date() });
+ * result.resolved; // releases that mapped and were stored
+ * ```
+ * @module
+ */
+import type { AnyBulkWriteOperation, Db } from "mongodb";
+import type { SourceId } from "../config.ts";
+import { writeBuyers } from "../db/buyers.ts";
+import { writeContracts } from "../db/contracts.ts";
+import { type QuarantineDoc, quarantineOf, quarantineToRetry } from "../db/quarantine.ts";
+import { MAPPING_VERSION } from "../ocds/contract.ts";
+import { mapPage, mapRelease } from "../ocds/map.ts";
+
+/** Options of {@linkcode retryQuarantine}. */
+export interface RetryOptions {
+  /** Only this source's entries (default: all). */
+  readonly source?: SourceId;
+  /** At most this many entries, oldest first. */
+  readonly limit: number;
+  readonly now: Date;
+}
+
+/** What a retry did. */
+export interface RetryResult {
+  /** Entries looked at. */
+  readonly tried: number;
+  /** Entries that mapped, were stored and left the quarantine. */
+  readonly resolved: number;
+  /** Entries that still fail (kept, with the new error). */
+  readonly stillFailing: number;
+  /** Entries whose raw text is cut or not JSON: they cannot be re-tried (kept). */
+  readonly unreadable: number;
+  /** Contracts written: inserted, updated, unchanged, stale. */
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly stale: number;
+}
+
+function parseRaw(doc: QuarantineDoc): { ok: true; value: unknown } | { ok: false } {
+  if (doc.truncated) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(doc.raw) };
+  } catch {
+    return { ok: false }; // stored text that is not JSON: nothing to map
+  }
+}
+
+/**
+ * Re-tries up to `limit` quarantined releases (see the module doc).
+ *
+ * @example
+ * ```ts
+ * await retryQuarantine(db, { limit: 1000, now: new Date() });
+ * ```
+ */
+export async function retryQuarantine(db: Db, options: RetryOptions): Promise<RetryResult> {
+  const entries = await quarantineToRetry(db, { source: options.source, limit: options.limit });
+  const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+  let unreadable = 0;
+  const resolved: string[] = [];
+  const failing: AnyBulkWriteOperation<QuarantineDoc>[] = [];
+  const bySource = new Map<SourceId, unknown[]>();
+  for (const doc of entries) {
+    const raw = parseRaw(doc);
+    if (!raw.ok) {
+      unreadable++;
+      continue;
+    }
+    const result = mapRelease(doc.source, raw.value);
+    if (result.ok) {
+      resolved.push(doc._id);
+      bySource.set(doc.source, [...(bySource.get(doc.source) ?? []), raw.value]);
+    } else {
+      failing.push({
+        updateOne: {
+          filter: { _id: doc._id },
+          update: {
+            $set: {
+              reason: result.reason,
+              error: result.error,
+              mappingVersion: MAPPING_VERSION,
+              lastSeenAt: options.now,
+            },
+            $inc: { attempts: 1 },
+          },
+        },
+      });
+    }
+  }
+  // Stored first, then let go: a crash in between leaves the entry for the next retry.
+  for (const [source, releases] of bySource) {
+    const page = mapPage(source, releases);
+    const written = await writeContracts(db, page.mapped.map((m) => m.contract), options.now);
+    await writeBuyers(db, page.buyers, written.touchedBuyers, options.now);
+    counts.inserted += written.inserted;
+    counts.updated += written.updated;
+    counts.unchanged += written.unchanged;
+    counts.stale += written.stale;
+  }
+  if (resolved.length > 0) await quarantineOf(db).deleteMany({ _id: { $in: resolved } });
+  if (failing.length > 0) await quarantineOf(db).bulkWrite(failing, { ordered: false });
+  return {
+    tried: entries.length,
+    resolved: resolved.length,
+    stillFailing: failing.length,
+    unreadable,
+    ...counts,
+  };
+}
