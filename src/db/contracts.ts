@@ -1,6 +1,7 @@
 /**
  * The `contracts` collection: one document per notice, keyed by `{source, noticeId}`.
- * A page is written with one read and one bulk write; newer releases win, so overlapping
+ * A page is written with one read and at most two writes (updates, then inserts of new
+ * notices); newer releases win, so overlapping
  * windows and replays never move a notice backwards.
  *
  * @example
@@ -47,14 +48,16 @@ export function contractsOf(db: Db): Collection<ContractDoc> {
   return db.collection<ContractDoc>("contracts");
 }
 
-/** Creates the collection's indexes (idempotent). */
+/**
+ * Creates the collection's indexes (idempotent): the unique notice key, the buyer ids (exact
+ * buyer counts are recounted per page), and the release date (recent notices, daily charts).
+ * Every index slows each page's insert, so query-specific ones belong to their consumers.
+ */
 export async function ensureContractIndexes(db: Db): Promise<void> {
   await contractsOf(db).createIndexes([
     { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
     { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
     { key: { releaseDate: -1 }, name: "releaseDate" },
-    { key: { sector: 1, releaseDate: -1 }, name: "sector_releaseDate" },
-    { key: { firstSeenAt: -1 }, name: "firstSeenAt" },
   ]);
 }
 
@@ -80,7 +83,8 @@ export async function contentHash(contract: Contract): Promise<string> {
 
 /**
  * Writes one page of contracts (at most one per notice: the mapper keeps the newest of a page)
- * in two round trips: read what is stored, then one bulk write. Replays change nothing.
+ * in at most three round trips: read what is stored, one bulk update of changed notices, one
+ * insert of new ones. Replays change nothing.
  */
 export async function writeContracts(
   db: Db,
@@ -113,7 +117,8 @@ export async function writeContracts(
   for await (const doc of cursor) stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
 
   const touched = new Set<string>();
-  const ops: AnyBulkWriteOperation<ContractDoc>[] = [];
+  const fresh: ContractDoc[] = [];
+  const updates: AnyBulkWriteOperation<ContractDoc>[] = [];
   for (const contract of contracts) {
     const hash = await contentHash(contract);
     const old = stored.get(`${contract.source}\u0000${contract.noticeId}`);
@@ -126,29 +131,45 @@ export async function writeContracts(
       continue;
     }
     for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
-    const key = { source: contract.source, noticeId: contract.noticeId };
-    if (old) {
-      counts.updated++;
-      // Guarded by what was read: a concurrent newer write is never overwritten.
-      ops.push({
-        updateOne: {
-          filter: { ...key, releaseDate: old.releaseDate, releaseId: old.releaseId },
-          update: { $set: { ...contract, contentHash: hash, updatedAt: now } },
-        },
-      });
-    } else {
+    if (!old) {
       counts.inserted++;
-      ops.push({
+      fresh.push({ ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now });
+      continue;
+    }
+    counts.updated++;
+    // Guarded by what was read: a concurrent newer write is never overwritten.
+    const key = { source: contract.source, noticeId: contract.noticeId };
+    updates.push({
+      updateOne: {
+        filter: { ...key, releaseDate: old.releaseDate, releaseId: old.releaseId },
+        update: { $set: { ...contract, contentHash: hash, updatedAt: now } },
+      },
+    });
+  }
+  if (updates.length > 0) await contractsOf(db).bulkWrite(updates, { ordered: false });
+  if (fresh.length > 0) await insertFresh(db, fresh);
+  return { ...counts, touchedBuyers: [...touched] };
+}
+
+/**
+ * Inserts notices that were absent when the page was read: a plain insert is the cheapest
+ * write. Should another writer have inserted one meanwhile (the lease makes that rare), the
+ * batch is redone as idempotent upserts that keep whatever is there.
+ */
+async function insertFresh(db: Db, docs: ContractDoc[]): Promise<void> {
+  try {
+    await contractsOf(db).insertMany(docs, { ordered: false });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+    await contractsOf(db).bulkWrite(
+      docs.map((doc) => ({
         updateOne: {
-          filter: key,
-          update: {
-            $setOnInsert: { ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now },
-          },
+          filter: { source: doc.source, noticeId: doc.noticeId },
+          update: { $setOnInsert: doc },
           upsert: true,
         },
-      });
-    }
+      })),
+      { ordered: false },
+    );
   }
-  if (ops.length > 0) await contractsOf(db).bulkWrite(ops, { ordered: false });
-  return { ...counts, touchedBuyers: [...touched] };
 }

@@ -97,3 +97,15 @@ mongoTest(
     assertEquals([...res.touchedBuyers].sort(), ["new-buyer", "old-buyer"]);
   },
 );
+
+mongoTest(
+  "two writers inserting the same new notices at once leave one document each",
+  async (db) => {
+    await ensureContractIndexes(db);
+    const page = [aContract({ noticeId: "r1" }), aContract({ noticeId: "r2" })];
+    const [a, b] = await Promise.all([writeContracts(db, page, T0), writeContracts(db, page, T1)]);
+    assertEquals(a.inserted + b.inserted, 4, "both believed the notices new");
+    assertEquals(await contractsOf(db).countDocuments({}), 2);
+    assertEquals((await writeContracts(db, page, T1)).unchanged, 2);
+  },
+);
