@@ -95,3 +95,38 @@ Deno.test("describeSettings documents every variable once, with a default", () =
     assert(names.includes(n), n);
   }
 });
+
+Deno.test("SYNC_CRON: hourly by default; a 5-field expression; its interval must fit the budget", () => {
+  const config = loadConfig({});
+  assertEquals(config.cron, { schedule: "0 * * * *", intervalMs: 3_600_000, onStart: false });
+  assertEquals(loadConfig({ SYNC_CRON: " */30  *  * * * " }).cron.schedule, "*/30 * * * *");
+  const bad = assertThrows(() => loadConfig({ SYNC_CRON: "hourly" }), ConfigError);
+  assertStringIncludes(bad.message, 'SYNC_CRON="hourly" is invalid: expected a 5-field cron');
+  const tight = assertThrows(() => loadConfig({ SYNC_CRON: "*/10 * * * *" }), ConfigError);
+  assertStringIncludes(tight.message, "SYNC_BUDGET (600s) is too long for SYNC_CRON=");
+  assertStringIncludes(tight.message, "at most 300s");
+  assertEquals(
+    loadConfig({ SYNC_CRON: "*/10 * * * *", SYNC_BUDGET: "5m" }).cron.intervalMs,
+    600_000,
+  );
+});
+
+Deno.test("SYNC_TRIGGER_TOKEN is a secret: checked without echo, never printed", () => {
+  assertEquals(loadConfig({}).triggerToken, null);
+  const token = "a-long-random-token-42";
+  const config = loadConfig({ SYNC_TRIGGER_TOKEN: token });
+  assertEquals(config.triggerToken, token);
+  assert(!JSON.stringify(config).includes(token));
+  assert(!Deno.inspect(config, { depth: 5 }).includes(token));
+  const short = assertThrows(() => loadConfig({ SYNC_TRIGGER_TOKEN: "short-secret" }), ConfigError);
+  assertStringIncludes(short.message, "SYNC_TRIGGER_TOKEN is invalid: expected at least 16");
+  assert(!short.message.includes("short-secret"));
+});
+
+Deno.test("SYNC_ON_START reads true/false forms and refuses others", () => {
+  assertEquals(loadConfig({ SYNC_ON_START: "true" }).cron.onStart, true);
+  assertEquals(loadConfig({ SYNC_ON_START: "1" }).cron.onStart, true);
+  assertEquals(loadConfig({ SYNC_ON_START: "no" }).cron.onStart, false);
+  const error = assertThrows(() => loadConfig({ SYNC_ON_START: "maybe" }), ConfigError);
+  assertStringIncludes(error.message, 'SYNC_ON_START="maybe" is invalid: expected true or false');
+});
