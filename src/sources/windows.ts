@@ -156,15 +156,19 @@ export function londonOffsetMs(instant: Date): number {
 /**
  * Reads a Europe/London wall-clock time (`YYYY-MM-DDTHH:MM:SS`, optional fraction) as an
  * instant; an explicit `Z` or `±HH:MM` suffix is honoured instead. An ambiguous time (the
- * repeated hour in October) reads as the earlier instant (BST); a missing one (March) as
- * GMT. Returns `null` when the text is not of that form. Used by the replay server.
+ * repeated hour in October) reads as the earlier instant (BST) unless `ambiguous` is
+ * `"later"`; a missing one (March) as GMT. Returns `null` when the text is not of that form.
+ * Used by the replay server.
  *
  * @example
  * ```ts
  * parseLondonWallClock("2026-07-01T13:00:00")?.toISOString(); // "2026-07-01T12:00:00.000Z"
  * ```
  */
-export function parseLondonWallClock(text: string): Date | null {
+export function parseLondonWallClock(
+  text: string,
+  ambiguous: "earlier" | "later" = "earlier",
+): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/
     .exec(text);
   if (!m) return null;
@@ -175,8 +179,8 @@ export function parseLondonWallClock(text: string): Date | null {
     const sign = m[7][0] === "-" ? -1 : 1;
     return new Date(wall - sign * (+m[7].slice(1, 3) * HOUR + +m[7].slice(4, 6) * 60_000));
   }
-  // try both offsets London can have; prefer the earlier instant that formats back to `wall`
-  for (const offset of [HOUR, 0]) {
+  // try both offsets London can have; the first whose instant formats back to `wall` wins
+  for (const offset of ambiguous === "earlier" ? [HOUR, 0] : [0, HOUR]) {
     const candidate = wall - offset;
     if (londonOffsetMs(new Date(candidate)) === offset) return new Date(candidate);
   }

@@ -45,7 +45,11 @@ Deno.test("parseJson repairs the known invalid numbers", async (t) => {
   });
 
   await t.step("valid JSON is untouched; a big exponent inside a string is no repair", () => {
-    assertEquals(parseJson('{"id": "ABC1E999"}'), { ok: true, value: { id: "ABC1E999" }, repairs: [] });
+    assertEquals(parseJson('{"id": "ABC1E999"}'), {
+      ok: true,
+      value: { id: "ABC1E999" },
+      repairs: [],
+    });
   });
 
   await t.step("other errors are reported", () => {

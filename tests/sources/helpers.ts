@@ -4,7 +4,13 @@
  * @module
  */
 import { type Config, loadConfig } from "../../src/config.ts";
-import type { DateWindow, PageResult, Position, RejectedRelease, Source } from "../../src/sources/source.ts";
+import type {
+  DateWindow,
+  PageResult,
+  Position,
+  RejectedRelease,
+  Source,
+} from "../../src/sources/source.ts";
 
 /** A configuration whose sources talk to `url`, with test-friendly settings over `env`. */
 export function testConfig(url: string, env: Record<string, string> = {}): Config {
@@ -61,7 +67,9 @@ export function expectKind<T extends { kind: string }, K extends T["kind"]>(
   kind: K,
 ): Extract<T, { kind: K }> {
   if (value.kind !== kind) {
-    throw new Error(`expected kind ${kind}, got ${value.kind}: ${JSON.stringify(value).slice(0, 300)}`);
+    throw new Error(
+      `expected kind ${kind}, got ${value.kind}: ${JSON.stringify(value).slice(0, 300)}`,
+    );
   }
   return value as Extract<T, { kind: K }>;
 }

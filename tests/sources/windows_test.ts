@@ -34,7 +34,10 @@ Deno.test("windows: planning", async (t) => {
   });
 
   await t.step("firstWindow clamps to now; a start after now is an empty window", () => {
-    assertEquals(firstWindow(d("2026-01-01T00:00:00Z"), d("2026-01-01T02:00:00Z"), 6 * H, 0).to, d("2026-01-01T02:00:00Z"));
+    assertEquals(
+      firstWindow(d("2026-01-01T00:00:00Z"), d("2026-01-01T02:00:00Z"), 6 * H, 0).to,
+      d("2026-01-01T02:00:00Z"),
+    );
     const empty = firstWindow(d("2026-01-02T00:00:00Z"), d("2026-01-01T00:00:00Z"), 6 * H, 0);
     assertEquals(empty.from, empty.to);
     assertEquals(nextWindow(empty, d("2026-01-01T00:00:00Z"), 6 * H, 0), null);
@@ -55,15 +58,27 @@ Deno.test("windows: Europe/London wall clock", async (t) => {
 
   await t.step("reading a wall-clock time back gives the instant", () => {
     for (const iso of ["2026-01-15T12:00:00Z", "2026-07-15T23:30:00Z", "2026-03-29T01:00:00Z"]) {
-      assertEquals(parseLondonWallClock(londonWallClock(d(iso)))?.toISOString(), d(iso).toISOString());
+      assertEquals(
+        parseLondonWallClock(londonWallClock(d(iso)))?.toISOString(),
+        d(iso).toISOString(),
+      );
     }
-    assertEquals(parseLondonWallClock("2026-07-01T00:00:00Z")?.toISOString(), "2026-07-01T00:00:00.000Z");
+    assertEquals(
+      parseLondonWallClock("2026-07-01T00:00:00Z")?.toISOString(),
+      "2026-07-01T00:00:00.000Z",
+    );
     assertEquals(parseLondonWallClock("nonsense"), null);
   });
 
   await t.step("the repeated October hour reads as BST, the missing March hour as GMT", () => {
-    assertEquals(parseLondonWallClock("2026-10-25T01:30:00")?.toISOString(), "2026-10-25T00:30:00.000Z");
-    assertEquals(parseLondonWallClock("2026-03-29T01:30:00")?.toISOString(), "2026-03-29T01:30:00.000Z");
+    assertEquals(
+      parseLondonWallClock("2026-10-25T01:30:00")?.toISOString(),
+      "2026-10-25T00:30:00.000Z",
+    );
+    assertEquals(
+      parseLondonWallClock("2026-03-29T01:30:00")?.toISOString(),
+      "2026-03-29T01:30:00.000Z",
+    );
   });
 
   await t.step("from rounds down and to rounds up to the second", () => {
@@ -77,19 +92,33 @@ Deno.test("windows: clock changes", async (t) => {
     // clocks go forward at 01:00 UTC on 29 March 2026
     const w = { from: d("2026-03-29T00:00:00Z"), to: d("2026-03-29T06:00:00Z") };
     assert(spansClockChange(w));
-    assertEquals(apiWindow(w), { from: "2026-03-28T23:00:00", to: "2026-03-29T08:00:00", widened: true });
+    assertEquals(apiWindow(w), {
+      from: "2026-03-28T23:00:00",
+      to: "2026-03-29T08:00:00",
+      widened: true,
+    });
   });
 
   await t.step("last Sunday of October 2026: widened too", () => {
     // clocks go back at 01:00 UTC on 25 October 2026
     const w = { from: d("2026-10-24T20:00:00Z"), to: d("2026-10-25T00:30:00Z") };
     assert(spansClockChange(w)); // the change is within an hour after `to`
-    assertEquals(apiWindow(w), { from: "2026-10-24T20:00:00", to: "2026-10-25T01:30:00", widened: true });
+    assertEquals(apiWindow(w), {
+      from: "2026-10-24T20:00:00",
+      to: "2026-10-25T01:30:00",
+      widened: true,
+    });
   });
 
   await t.step("a window far from a change is not widened", () => {
-    assertEquals(apiWindow({ from: d("2026-03-29T03:00:00Z"), to: d("2026-03-29T09:00:00Z") }).widened, false);
-    assertEquals(apiWindow({ from: d("2026-10-24T12:00:00Z"), to: d("2026-10-24T18:00:00Z") }).widened, false);
+    assertEquals(
+      apiWindow({ from: d("2026-03-29T03:00:00Z"), to: d("2026-03-29T09:00:00Z") }).widened,
+      false,
+    );
+    assertEquals(
+      apiWindow({ from: d("2026-10-24T12:00:00Z"), to: d("2026-10-24T18:00:00Z") }).widened,
+      false,
+    );
   });
 
   await t.step("a 15-day CF window containing a change is widened", () => {

@@ -14,7 +14,12 @@
  */
 import type { SourceId } from "../../src/config.ts";
 import type { DateWindow } from "../../src/sources/source.ts";
-import { apiWindow, londonOffsetMs, londonWallClock, parseLondonWallClock } from "../../src/sources/windows.ts";
+import {
+  apiWindow,
+  londonOffsetMs,
+  londonWallClock,
+  parseLondonWallClock,
+} from "../../src/sources/windows.ts";
 import { CF_FIXTURE_RELEASES, FTS_FIXTURE_RELEASES, type ReleaseJson } from "./replay_fixtures.ts";
 
 export type { ReleaseJson };
