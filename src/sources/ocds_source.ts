@@ -25,7 +25,10 @@
  * Only the `cursor` of `links.next` is used, and only when the link has the configured
  * origin and the API's path: a URL chosen by a response body is never fetched. A cursor
  * already seen in the current walk of a window is a loop (`paging` error). A full page
- * without `links.next` (seen on FTS in 2026) ends the window with a warning.
+ * without `links.next` (seen on FTS in 2026) is not trusted to be the last: pages come newest
+ * first, so the rest of the window is read as a narrower window that ends just after the
+ * page's oldest release (with a warning); only when that would not narrow it does the window
+ * end there.
  *
  * @example
  * ```ts
@@ -42,9 +45,9 @@ import { decodeBody } from "./decode.ts";
 import { type CostMeter, freezeCost, HttpPolicy, newCost } from "./http_policy.ts";
 import { parsePage, rejectedRelease } from "./page_parse.ts";
 import { sharedBudget } from "./request_budget.ts";
-import type { PageResult, Position, RejectedRelease, Source } from "./source.ts";
+import type { DateWindow, PageResult, Position, RejectedRelease, Source } from "./source.ts";
 import { positionLabel, SourceError } from "./source_error.ts";
-import { type ApiWindow, apiWindow } from "./windows.ts";
+import { type ApiWindow, apiWindow, windowLabel } from "./windows.ts";
 
 /** The settings a source reads: the HTTP ones and its own section. */
 export type SourcesConfig = Pick<
@@ -157,12 +160,12 @@ export function createOcdsSource(
   function pageOf(
     position: Position,
     releases: readonly unknown[],
-    next: string | null,
+    next: string | DateWindow | null,
     rejected: readonly RejectedRelease[],
     warnings: string[],
     cost: CostMeter,
   ): PageResult {
-    if (next !== null) checkLoop(position, next);
+    if (typeof next === "string") checkLoop(position, next);
     if (warnings.length > 0) {
       log.warn("{source}: {warnings} ({position})", {
         source: spec.id,
@@ -173,7 +176,12 @@ export function createOcdsSource(
     return {
       kind: "page",
       releases,
-      next: next === null ? null : { window: position.window, cursor: next },
+      // a cursor continues the window; a window (a narrowed rest) starts at its first page
+      next: next === null
+        ? null
+        : typeof next === "string"
+        ? { window: position.window, cursor: next }
+        : { window: next, cursor: null },
       rejected,
       warnings,
       cost: freezeCost(cost),
@@ -194,10 +202,14 @@ export function createOcdsSource(
         warnings.push(...page.warnings);
         const next = page.next === null ? null : cursorOf(page.next, position);
         if (next === null && page.releases.length + page.rejected.length >= limit) {
+          const rest = olderPart(position.window, page.releases);
           warnings.push(
-            `a full page (${limit} releases) came without links.next: the window ends here, ` +
-              "releases after it may be missing",
+            `a full page (${limit} releases) came without links.next: ` +
+              (rest
+                ? `the rest of the window is read as ${windowLabel(rest)}`
+                : "the window ends here, releases after it may be missing"),
           );
+          return pageOf(position, page.releases, rest, page.rejected, warnings, cost);
         }
         return pageOf(position, page.releases, next, page.rejected, warnings, cost);
       }
@@ -230,4 +242,23 @@ export function createOcdsSource(
     overlapMs: settings.overlapMs,
     fetchPage,
   };
+}
+
+/**
+ * The part of `window` older than a page's releases: `[window.from, oldest + 1 s)`, so
+ * releases in the oldest one's second are read again rather than missed. `null` when that
+ * would not be narrower than `window` (or no release has a readable date).
+ */
+export function olderPart(window: DateWindow, releases: readonly unknown[]): DateWindow | null {
+  let oldest = Infinity;
+  for (const release of releases) {
+    const date = (release as { date?: unknown } | null)?.date;
+    const at = typeof date === "string" ? Date.parse(date) : NaN;
+    if (at < oldest) oldest = at;
+  }
+  const to = Math.floor(oldest / 1000) * 1000 + 1000;
+  if (!Number.isFinite(to) || to >= window.to.getTime() || to <= window.from.getTime()) {
+    return null;
+  }
+  return { from: window.from, to: new Date(to) };
 }

@@ -197,13 +197,21 @@ Deno.test("fts: page faults end in the right data or a clear, resumable error", 
     );
   });
 
-  await t.step("a full page without next: window ends, with a warning", async () => {
+  await t.step("a full page without next: the rest is read as a narrower window", async () => {
     const { server, fts } = setup();
     await using _ = server;
     server.inject({ fault: { kind: "no-next" } });
     const page = expectKind(await fts.fetchPage(start, FAR), "page");
-    assertEquals(page.next, null);
     assertMatch(page.warnings[0], /full page \(10 releases\) came without links\.next/);
+    const oldest = Math.min(...page.releases.map((r) => Date.parse((r as ReleaseJson).date)));
+    assertEquals(page.next, {
+      window: { from: window.from, to: new Date(oldest + 1000) },
+      cursor: null,
+    });
+    // walking on from there, nothing of the window is missed
+    const rest = await walkWindow(fts, page.next!.window);
+    const seen = new Set([...page.releases.map((r) => (r as ReleaseJson).id), ...rest.ids]);
+    assertEquals([...seen].sort(), [...ids].sort());
   });
 
   await t.step("a next that loops back to the same page → paging error", async () => {
