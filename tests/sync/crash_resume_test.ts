@@ -1,0 +1,18 @@
+/**
+ * SIGKILL at random moments, restart until done: the database must equal an uninterrupted
+ * run's. A longer version: `deno task crash --releases 20000 --kills 100 --seed 7`.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { crashResume } from "../support/crash_harness.ts";
+
+Deno.test({
+  name: "a backfill killed 20 times with SIGKILL ends identical to an uninterrupted one",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const result = await crashResume({ releases: 5000, kills: 20, seed: 20261128 });
+    assertEquals(result.kills, 20);
+    assert(result.contracts >= 5000, `contracts: ${result.contracts}`);
+    assertEquals(result.crashedHash, result.referenceHash);
+  },
+});
