@@ -29,12 +29,16 @@ setupLogging({
 const log = getLog("app");
 installShutdownSignals();
 
+// Cleanups are registered before anything resolves, so a SIGINT during start-up still stops
+// an embedded server that is starting (each waits for its resource, at most 4 s).
+const database = openDatabase(config);
+onShutdown(async () => (await database.catch(() => null))?.close());
+const kvOpen = openKv(config);
+onShutdown(async () => (await kvOpen.catch(() => null))?.close());
+
 /** The engine's dependencies, once the database is open and indexed (indexes: once, here). */
 const engine: Promise<EngineDeps> = (async () => {
-  const open = await openDatabase(config);
-  onShutdown(open.close);
-  const kv = await openKv(config);
-  onShutdown(() => kv.close());
+  const [open, kv] = await Promise.all([database, kvOpen]);
   await ensureIndexes(open.db);
   return engineDeps(config, { db: open.db, kv });
 })();

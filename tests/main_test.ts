@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { runMainToExit, startMain } from "./support/process.ts";
+import { childEnv, projectPath, runMainToExit, startMain } from "./support/process.ts";
+import { startReplayServer } from "./support/replay_server.ts";
 import { jongodbBinary } from "../src/db/embedded.ts";
+import { fastEnv, replayData, TOKEN } from "./http/harness.ts";
 
 Deno.test({
   name: "with no environment, main.ts starts an embedded MongoDB and answers /health",
@@ -34,4 +36,93 @@ Deno.test("a bad setting stops start-up with a message naming it", async () => {
   const { code, output } = await runMainToExit({ LOG_LEVEL: "loud" });
   assertEquals(code, 1);
   assertStringIncludes(output, 'LOG_LEVEL="loud" is invalid');
+});
+
+Deno.test({
+  name: "main.ts with SYNC_ON_START syncs at once and serves status, dashboard and triggers",
+  ignore: jongodbBinary() === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using replay = startReplayServer({
+      rateLimit: { fts: false, cf: false },
+      releases: replayData(),
+    });
+    const kvDir = await Deno.makeTempDir();
+    try {
+      await using app = await startMain({
+        ...fastEnv(replay.url),
+        SYNC_ON_START: "true",
+        SYNC_TRIGGER_TOKEN: TOKEN,
+        KV_PATH: `${kvDir}/kv.sqlite`,
+      });
+      await app.waitFor(/The manual sync finished/, 30_000);
+      const status = await (await fetch(`${app.url}/status`)).json();
+      assertEquals(status.verdict, "ok");
+      assertEquals(status.sources.map((s: { contracts: number }) => s.contracts), [40, 40]);
+      const page = await fetch(`${app.url}/`);
+      assertStringIncludes(page.headers.get("content-security-policy") ?? "", "default-src 'none'");
+      assertStringIncludes(await page.text(), "Notices per day");
+      const denied = await fetch(`${app.url}/sync`, { method: "POST" });
+      assertEquals(denied.status, 401);
+      await denied.body?.cancel();
+      const started = await fetch(`${app.url}/sync?source=cf`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assertEquals(started.status, 202);
+      await started.body?.cancel();
+      assertEquals(await app.stop(), 0);
+      assert(!app.lines.some((l) => l.includes(TOKEN)), "the token is never logged");
+    } finally {
+      await Deno.remove(kvDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "deno task demo fills the dashboard in under a minute, offline",
+  ignore: jongodbBinary() === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const started = Date.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", projectPath("src/cli/demo.ts"), "--port", "0"],
+      cwd: projectPath(""),
+      env: childEnv({}),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const lines: string[] = [];
+    let filled: string | null = null;
+    const decoder = child.stdout.pipeThrough(new TextDecoderStream());
+    let rest = "";
+    const timer = setTimeout(() => child.kill("SIGINT"), 60_000);
+    try {
+      for await (const chunk of decoder) {
+        rest += chunk;
+        const parts = rest.split("\n");
+        rest = parts.pop()!;
+        lines.push(...parts);
+        filled = parts.find((l) => l.startsWith("Dashboard filled in")) ?? null;
+        if (filled) break;
+      }
+      clearTimeout(timer);
+      if (!filled) throw new Error(`the demo never filled its dashboard:\n${lines.join("\n")}`);
+      const seconds = Number(/filled in ([\d.]+)s/.exec(filled)![1]);
+      assert(seconds < 60 && Date.now() - started < 60_000, `took ${seconds}s`);
+      console.log(filled);
+      const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(filled)![1];
+      const page = await (await fetch(`${url}/`)).text();
+      assertEquals([...page.matchAll(/<dd class="contracts">1,500<\/dd>/g)].length, 2);
+      assert(lines.some((l) => l.startsWith("Dashboard: http://127.0.0.1:")), lines.join("\n"));
+    } finally {
+      clearTimeout(timer);
+      child.kill("SIGINT");
+      await decoder.cancel().catch(() => {});
+      await child.status;
+    }
+  },
 });
