@@ -119,6 +119,8 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
   };
   const warnings: string[] = [];
   let from: Position | null = null;
+  /** Where the stream stands (its committed cursor), kept current by the page loop. */
+  const at: { position: Position | null } = { position: null };
   let end: LoopEnd = { outcome: "error", at: null };
   let error: string | null = null;
 
@@ -140,6 +142,7 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
   } else {
     const lease = acquired.lease;
     try {
+      await flushPendingRuns(deps);
       const state = await loadState(deps.db, streamId) ??
         await createState(deps, streamId, request, lease.token, startedAt);
       if (state) {
@@ -147,6 +150,7 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
         from = state.window
           ? { window: state.window, cursor: state.cursor }
           : startPosition(state, upper, deps.sync.lookbackMs, source);
+        at.position = from;
         end = await pageLoop(deps, {
           request,
           runId,
@@ -159,19 +163,25 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
           from,
           figures,
           warnings,
+          at,
         });
       } else {
         end = { outcome: "lease-lost", at: null };
       }
     } catch (e) {
       error = errorText(e);
-      end = { outcome: "error", at: end.at };
+      end = { outcome: "error", at: at.position };
       log.error(
         `Run ${runId} of ${streamId} failed; the next run resumes from the cursor: ${error}`,
       );
       await saveState(deps.db, streamId, lease.token, {
         status: "error",
-        lastError: { message: error, at: new Date(deps.clock.now()), window: null, cursor: null },
+        lastError: {
+          message: error,
+          at: new Date(deps.clock.now()),
+          window: at.position?.window ?? null,
+          cursor: at.position?.cursor ?? null,
+        },
       }).catch((e2) => log.error(`Could not record the failure of ${streamId}: ${errorText(e2)}`));
     } finally {
       await releaseLease(deps.kv, lease).catch((e) =>
@@ -201,7 +211,12 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
   try {
     await recordRun(deps.db, run, deps.sync.runsKept);
   } catch (e) {
-    log.error(`Could not record run ${runId} of ${streamId}: ${errorText(e)}`);
+    // MongoDB is away (often the very reason the run failed): keep the record in KV until
+    // a later run can write it, so no run goes unrecorded.
+    log.error(`Could not record run ${runId} of ${streamId}, kept in KV: ${errorText(e)}`);
+    await deps.kv.set(pendingRunKey(runId), run).catch((e2) =>
+      log.error(`Could not keep run ${runId} in KV either: ${errorText(e2)}`)
+    );
   }
   log.info(`Run ${runId} of ${streamId} ended: ${run.outcome}`, {
     pages: run.pages,
@@ -224,6 +239,8 @@ interface LoopContext {
   readonly from: Position;
   readonly figures: Figures;
   readonly warnings: string[];
+  /** Updated as the cursor moves, so a failure can say where the stream stands. */
+  readonly at: { position: Position | null };
 }
 
 /** The page loop; throws on failure (the caller records it), returns how it stopped. */
@@ -301,11 +318,27 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     });
     if (next.position === null) return { outcome: "caught-up", at: null };
     position = next.position;
+    ctx.at.position = position;
 
     const renewed = await renewLease(deps.kv, lease, { ttlMs: sync.leaseTtlMs, now: clock.now() });
     if (!renewed) return { outcome: "lease-lost", at: position };
     lease = renewed;
     await deps.checkpoint?.("renewed", n);
+  }
+}
+
+const pendingRunKey = (runId: string) => ["pending_runs", runId] as const;
+
+/** Writes run records that could only be kept in KV, then forgets them there. */
+async function flushPendingRuns(deps: EngineDeps): Promise<void> {
+  for await (const entry of deps.kv.list<RunDoc>({ prefix: ["pending_runs"] }, { limit: 100 })) {
+    try {
+      await recordRun(deps.db, entry.value, deps.sync.runsKept);
+    } catch (e) {
+      // already written by an earlier flush that could not delete it: fine
+      if ((e as { code?: unknown }).code !== 11000) throw e;
+    }
+    await deps.kv.delete(entry.key);
   }
 }
 
