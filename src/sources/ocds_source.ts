@@ -26,9 +26,9 @@
  * origin and the API's path: a URL chosen by a response body is never fetched. A cursor
  * already seen in the current walk of a window is a loop (`paging` error). A full page
  * without `links.next` (seen on FTS in 2026) is not trusted to be the last: pages come newest
- * first, so the rest of the window is read as a narrower window that ends just after the
- * page's oldest release (with a warning); only when that would not narrow it does the window
- * end there.
+ * first, so the rest of the window is read by a narrower query that ends just after the
+ * page's oldest release (with a warning), carried in our cursor (`cursor.ts`) so the engine's
+ * window stays as planned; only when that would not narrow it does the window end there.
  *
  * @example
  * ```ts
@@ -47,6 +47,7 @@ import { parsePage, rejectedRelease } from "./page_parse.ts";
 import { sharedBudget } from "./request_budget.ts";
 import type { DateWindow, PageResult, Position, RejectedRelease, Source } from "./source.ts";
 import { positionLabel, SourceError } from "./source_error.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type ApiWindow, apiWindow, windowLabel } from "./windows.ts";
 
 /** The settings a source reads: the HTTP ones and its own section. */
@@ -107,9 +108,16 @@ export function createOcdsSource(
   /** Per window: the cursor we handed out last and every cursor of the walk so far. */
   const walks = new Map<string, { expected: string | null; seen: Set<string> }>();
 
+  /** The window the API is asked for: the position's, or its narrowed older part. */
+  function queryWindow(position: Position): DateWindow {
+    const { narrowTo } = decodeCursor(position.cursor);
+    return narrowTo ? { from: position.window.from, to: narrowTo } : position.window;
+  }
+
   function urlFor(position: Position, limit: number): URL {
     const url = new URL(base);
-    for (const [k, v] of spec.params(apiWindow(position.window), limit, position.cursor)) {
+    const { apiCursor } = decodeCursor(position.cursor);
+    for (const [k, v] of spec.params(apiWindow(queryWindow(position)), limit, apiCursor)) {
       url.searchParams.append(k, v);
     }
     return url;
@@ -119,8 +127,15 @@ export function createOcdsSource(
     return new SourceError({ kind: "paging", source: spec.id, position, detail });
   }
 
-  /** The cursor of a `links.next`, after checking where it points. */
+  /** Our cursor for a `links.next`, after checking where it points. */
   function cursorOf(next: string, position: Position): string {
+    const apiCursor = apiCursorOf(next, position);
+    const { narrowTo } = decodeCursor(position.cursor);
+    return encodeCursor({ apiCursor, narrowTo })!;
+  }
+
+  /** The API cursor of a `links.next`, after checking where it points. */
+  function apiCursorOf(next: string, position: Position): string {
     let url: URL;
     try {
       url = new URL(next);
@@ -160,12 +175,12 @@ export function createOcdsSource(
   function pageOf(
     position: Position,
     releases: readonly unknown[],
-    next: string | DateWindow | null,
+    next: string | null,
     rejected: readonly RejectedRelease[],
     warnings: string[],
     cost: CostMeter,
   ): PageResult {
-    if (typeof next === "string") checkLoop(position, next);
+    if (next !== null) checkLoop(position, next);
     if (warnings.length > 0) {
       log.warn("{source}: {warnings} ({position})", {
         source: spec.id,
@@ -176,12 +191,7 @@ export function createOcdsSource(
     return {
       kind: "page",
       releases,
-      // a cursor continues the window; a window (a narrowed rest) starts at its first page
-      next: next === null
-        ? null
-        : typeof next === "string"
-        ? { window: position.window, cursor: next }
-        : { window: next, cursor: null },
+      next: next === null ? null : { window: position.window, cursor: next },
       rejected,
       warnings,
       cost: freezeCost(cost),
@@ -202,14 +212,17 @@ export function createOcdsSource(
         warnings.push(...page.warnings);
         const next = page.next === null ? null : cursorOf(page.next, position);
         if (next === null && page.releases.length + page.rejected.length >= limit) {
-          const rest = olderPart(position.window, page.releases);
+          const rest = olderPart(queryWindow(position), page.releases);
           warnings.push(
             `a full page (${limit} releases) came without links.next: ` +
               (rest
                 ? `the rest of the window is read as ${windowLabel(rest)}`
                 : "the window ends here, releases after it may be missing"),
           );
-          return pageOf(position, page.releases, rest, page.rejected, warnings, cost);
+          if (rest) {
+            const narrowed = encodeCursor({ apiCursor: null, narrowTo: rest.to });
+            return pageOf(position, page.releases, narrowed, page.rejected, warnings, cost);
+          }
         }
         return pageOf(position, page.releases, next, page.rejected, warnings, cost);
       }

@@ -196,21 +196,24 @@ Deno.test("policy: never starts a wait that would pass the deadline", async (t) 
   });
 });
 
-Deno.test("policy: concurrent callers share the FTS budget (12 per 120 s)", async () => {
-  const { server, clock } = setup();
-  await using _ = server;
-  const config = testConfig(server.url, { FTS_PAGE_SIZE: "1" });
+Deno.test("policy: concurrent callers share the FTS budget (12 per rolling window)", async () => {
+  // Real time, scaled down (12 per 1.2 s): a virtual clock that jumps while requests are in
+  // flight would stamp early requests with a late arrival time at the server.
+  const rate = { requests: 12, perMs: 1_200 };
+  await using server = startReplayServer({ rateLimit: { fts: rate } });
+  server.setReleases("fts", syntheticReleases("fts", 30, { from: FROM, to: TO, seed: 3 }));
+  const config = testConfig(server.url, { FTS_PAGE_SIZE: "1", FTS_RATE_LIMIT: "12/1200ms" });
   // two separate source objects in one process: they must share one budget
-  const a = createFtsSource(config, { clock });
-  const b = createFtsSource(config, { clock });
+  const a = createFtsSource(config);
+  const b = createFtsSource(config);
   await Promise.all(
     Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).fetchPage(position, FAR)),
   );
   assertEquals(server.log.filter((r) => r.limited).length, 0);
   for (const r of server.log) {
-    const inWindow = server.log.filter((o) => o.time > r.time - 120_000 && o.time <= r.time);
-    assert(inWindow.length <= 12, `${inWindow.length} requests in 120 s before ${r.time}`);
+    const inWindow = server.log.filter((o) => o.time > r.time - rate.perMs && o.time <= r.time);
+    assert(inWindow.length <= 12, `${inWindow.length} requests in 1.2 s before ${r.time}`);
   }
   assertEquals(server.log.length, 20);
-  assertGreaterOrEqual(server.log.at(-1)!.time - server.log[0].time, 120_000);
+  assertGreaterOrEqual(server.log.at(-1)!.time - server.log[0].time, rate.perMs);
 });
