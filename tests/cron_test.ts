@@ -10,6 +10,9 @@ import { freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.t
 import { startMain } from "./support/process.ts";
 import { startReplayServer } from "./support/replay_server.ts";
 import { snapshot } from "./support/snapshot.ts";
+import { syntheticReleases } from "./support/replay_data.ts";
+import { quarantine, quarantineOf } from "../src/db/quarantine.ts";
+import { MAPPING_VERSION } from "../src/ocds/contract.ts";
 import { fastEnv, replayData, startHarness } from "./http/harness.ts";
 
 Deno.test("parseCron reads the 5-field forms Deno.cron takes, and refuses the rest", () => {
@@ -164,4 +167,28 @@ Deno.test({
       await Deno.remove(kvDir, { recursive: true });
     }
   },
+});
+
+mongoTest("a tick re-tries releases quarantined under an older mapping version", async (db) => {
+  await using h = await startHarness({ db });
+  const [release] = syntheticReleases("fts", 1, {
+    from: new Date("2026-01-01T00:00:00Z"),
+    to: new Date("2026-01-02T00:00:00Z"),
+    seed: 77,
+  });
+  // as if an older mapper had refused it; today's maps it
+  await quarantine(db, [{
+    source: "fts",
+    kind: "release",
+    releaseId: release.id,
+    reason: "invalid-field",
+    error: "refused by mapping version 0",
+    raw: JSON.stringify(release),
+    position: null,
+    mappingVersion: MAPPING_VERSION - 1,
+  }], new Date());
+  const tick = createCronHandler({ config: h.config, ready: () => Promise.resolve(h.engine) });
+  await tick();
+  assertEquals(await quarantineOf(db).countDocuments({}), 0);
+  assertEquals((await contractsOf(db).findOne({ noticeId: release.id }))?.releaseId, release.id);
 });

@@ -18,6 +18,8 @@ import { errorText, getLog } from "../log.ts";
 import { recordRun, type RunDoc, type RunTrigger } from "../db/runs.ts";
 import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
+import { retryQuarantine } from "./quarantine_retry.ts";
+import { MAPPING_VERSION } from "../ocds/contract.ts";
 
 /** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
 export const CRON_NAME = "procurement sync";
@@ -93,9 +95,36 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
       throw new CronRunError(message);
     }
     log.info(`The ${trigger} sync finished: ${line}.`);
+    await retryAfterMappingChange(engine);
     return runs;
   };
 }
+
+/**
+ * Quarantined releases last tried with an older mapping are tried again with this one (a
+ * mapping fix then heals them without anyone asking). Bounded per tick; never throws.
+ */
+async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
+  const log = getLog("sync");
+  try {
+    const result = await retryQuarantine(engine.db, {
+      belowVersion: MAPPING_VERSION,
+      limit: QUARANTINE_RETRY_LIMIT,
+      now: new Date(engine.clock.now()),
+    });
+    if (result.tried > 0) {
+      log.info(
+        `Quarantine retried with mapping version ${MAPPING_VERSION}: ${result.resolved} ` +
+          `resolved, ${result.stillFailing} still failing, ${result.unreadable} unreadable.`,
+      );
+    }
+  } catch (error) {
+    log.error(`Could not retry the quarantine: ${errorText(error)}; the next tick tries again.`);
+  }
+}
+
+/** Quarantine entries retried per tick after a mapping change. */
+export const QUARANTINE_RETRY_LIMIT = 500;
 
 async function recordFailure(
   engine: EngineDeps,

@@ -13,16 +13,17 @@
  */
 import type { AnyBulkWriteOperation, Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { writeBuyers } from "../db/buyers.ts";
-import { writeContracts } from "../db/contracts.ts";
 import { type QuarantineDoc, quarantineOf, quarantineToRetry } from "../db/quarantine.ts";
 import { MAPPING_VERSION } from "../ocds/contract.ts";
-import { mapPage, mapRelease } from "../ocds/map.ts";
+import { mapRelease } from "../ocds/map.ts";
+import { storePage } from "./store_page.ts";
 
 /** Options of {@linkcode retryQuarantine}. */
 export interface RetryOptions {
   /** Only this source's entries (default: all). */
   readonly source?: SourceId;
+  /** Only entries last tried with an older mapping version (the automatic retry). */
+  readonly belowVersion?: number;
   /** At most this many entries, oldest first. */
   readonly limit: number;
   readonly now: Date;
@@ -63,7 +64,11 @@ function parseRaw(doc: QuarantineDoc): { ok: true; value: unknown } | { ok: fals
  * ```
  */
 export async function retryQuarantine(db: Db, options: RetryOptions): Promise<RetryResult> {
-  const entries = await quarantineToRetry(db, { source: options.source, limit: options.limit });
+  const entries = await quarantineToRetry(db, {
+    source: options.source,
+    belowVersion: options.belowVersion,
+    limit: options.limit,
+  });
   const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
   let unreadable = 0;
   const resolved: string[] = [];
@@ -98,9 +103,7 @@ export async function retryQuarantine(db: Db, options: RetryOptions): Promise<Re
   }
   // Stored first, then let go: a crash in between leaves the entry for the next retry.
   for (const [source, releases] of bySource) {
-    const page = mapPage(source, releases);
-    const written = await writeContracts(db, page.mapped.map((m) => m.contract), options.now);
-    await writeBuyers(db, page.buyers, written.touchedBuyers, options.now);
+    const written = await storePage(db, source, { releases, rejected: [] }, null, options.now);
     counts.inserted += written.inserted;
     counts.updated += written.updated;
     counts.unchanged += written.unchanged;
