@@ -31,8 +31,58 @@ export type RunOutcome =
 /** What started a run. */
 export type RunTrigger = "cron" | "manual" | "cli" | "test";
 
+/** The counters of a run. */
+export interface RunFigures {
+  pages: number;
+  releases: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  quarantined: number;
+  requests: number;
+  retries: number;
+  /** Seconds spent waiting on rate limits and backoff. */
+  waitedSeconds: number;
+  bytes: number;
+}
+
+/** Counters at zero. */
+export function zeroFigures(): RunFigures {
+  return {
+    pages: 0,
+    releases: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    quarantined: 0,
+    requests: 0,
+    retries: 0,
+    waitedSeconds: 0,
+    bytes: 0,
+  };
+}
+
+/**
+ * A run record; counters default to zero, positions and error to `null`.
+ *
+ * @example
+ * ```ts
+ * const run = runRecord({ _id: id, source: "fts", streamId: "fts", trigger: "cron",
+ *   startedAt: at, endedAt: at, outcome: "error", error: "MongoDB unreachable" });
+ * ```
+ */
+export function runRecord(
+  run:
+    & Pick<RunDoc, "_id" | "source" | "streamId" | "trigger" | "startedAt" | "endedAt" | "outcome">
+    & Partial<RunDoc>,
+): RunDoc {
+  return { ...zeroFigures(), from: null, to: null, error: null, warnings: [], ...run };
+}
+
 /** One run of one stream. */
-export interface RunDoc {
+export interface RunDoc extends Readonly<RunFigures> {
   readonly _id: string;
   readonly source: SourceId;
   readonly streamId: string;
@@ -40,18 +90,6 @@ export interface RunDoc {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly outcome: RunOutcome;
-  readonly pages: number;
-  readonly releases: number;
-  readonly inserted: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly stale: number;
-  readonly quarantined: number;
-  readonly requests: number;
-  readonly retries: number;
-  /** Seconds spent waiting on rate limits and backoff. */
-  readonly waitedSeconds: number;
-  readonly bytes: number;
   /** Where the run started and ended. */
   readonly from: { readonly window: DateWindow | null; readonly cursor: string | null } | null;
   readonly to: { readonly window: DateWindow | null; readonly cursor: string | null } | null;

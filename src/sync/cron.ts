@@ -15,7 +15,7 @@
  */
 import type { Config, SourceId } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
-import { recordRun, type RunDoc, type RunTrigger } from "../db/runs.ts";
+import { recordRun, type RunDoc, runRecord, type RunTrigger } from "../db/runs.ts";
 import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
 import { retryQuarantine } from "./quarantine_retry.ts";
@@ -134,7 +134,7 @@ async function recordFailure(
 ): Promise<void> {
   const at = new Date(engine.clock.now());
   for (const source of sources) {
-    const run: RunDoc = {
+    const run = runRecord({
       _id: crypto.randomUUID(),
       source,
       streamId: source,
@@ -142,22 +142,8 @@ async function recordFailure(
       startedAt: at,
       endedAt: at,
       outcome: "error",
-      pages: 0,
-      releases: 0,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      stale: 0,
-      quarantined: 0,
-      requests: 0,
-      retries: 0,
-      waitedSeconds: 0,
-      bytes: 0,
-      from: null,
-      to: null,
       error: message,
-      warnings: [],
-    };
+    });
     await recordRun(engine.db, run, engine.sync.runsKept).catch((e) =>
       getLog("sync").error(`Could not record the failed ${source} run: ${errorText(e)}`)
     );

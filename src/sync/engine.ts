@@ -15,7 +15,14 @@ import type { Db } from "mongodb";
 import type { SourceId, StartDate, SyncConfig } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import { errorText, getLog } from "../log.ts";
-import { recordRun, type RunDoc, type RunOutcome, type RunTrigger } from "../db/runs.ts";
+import {
+  recordRun,
+  type RunDoc,
+  type RunFigures,
+  type RunOutcome,
+  type RunTrigger,
+  zeroFigures,
+} from "../db/runs.ts";
 import { loadState, rangeStreamId, saveState, type SyncStateDoc } from "../db/sync_state.ts";
 import type { DateWindow, PageCost, Position, Source } from "../sources/source.ts";
 import { acquireLease, type Lease, releaseLease, renewLease } from "./lock.ts";
@@ -68,24 +75,8 @@ export interface Progress {
   readonly done: number;
 }
 
-/** The run's counters while it runs (mutable; frozen into the `RunDoc` at the end). */
-type Figures =
-  & {
-    -readonly [
-      K in
-        | "pages"
-        | "releases"
-        | "inserted"
-        | "updated"
-        | "unchanged"
-        | "stale"
-        | "quarantined"
-        | "requests"
-        | "retries"
-        | "bytes"
-    ]: number;
-  }
-  & { waitedMs: number };
+/** The run's counters while it runs; waits counted in ms, rounded into seconds at the end. */
+type Figures = RunFigures & { waitedMs: number };
 
 /** Why the page loop stopped, and where the stream then stands. */
 interface LoopEnd {
@@ -104,19 +95,7 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     ? rangeStreamId(request.source, request.range.from, request.range.to)
     : request.source;
   const log = getLog("sync");
-  const figures: Figures = {
-    pages: 0,
-    releases: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    stale: 0,
-    quarantined: 0,
-    requests: 0,
-    retries: 0,
-    waitedMs: 0,
-    bytes: 0,
-  };
+  const figures: Figures = { ...zeroFigures(), waitedMs: 0 };
   const warnings: string[] = [];
   let from: Position | null = null;
   /** Where the stream stands (its committed cursor), kept current by the page loop. */
@@ -192,7 +171,7 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     }
   }
 
-  const { waitedMs, ...counts } = figures;
+  const { waitedMs, waitedSeconds: _, ...counts } = figures;
   const run: RunDoc = {
     _id: runId,
     source: request.source,

@@ -1,10 +1,10 @@
 import { assertEquals } from "@std/assert";
-import { recentRuns, recordRun, type RunDoc } from "../../src/db/runs.ts";
+import { recentRuns, recordRun, type RunDoc, runRecord } from "../../src/db/runs.ts";
 import { mongoTest } from "../support/mongo.ts";
 
 function aRun(i: number, source: "fts" | "cf" = "fts"): RunDoc {
   const at = new Date(Date.UTC(2026, 10, 1, i));
-  return {
+  return runRecord({
     _id: `${source}-${i}`,
     source,
     streamId: source,
@@ -13,21 +13,7 @@ function aRun(i: number, source: "fts" | "cf" = "fts"): RunDoc {
     endedAt: at,
     outcome: "caught-up",
     pages: i,
-    releases: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    stale: 0,
-    quarantined: 0,
-    requests: 0,
-    retries: 0,
-    waitedSeconds: 0,
-    bytes: 0,
-    from: null,
-    to: null,
-    error: null,
-    warnings: [],
-  };
+  });
 }
 
 mongoTest("retention keeps the newest runs per source only", async (db) => {

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { registerSecrets, secretsOfUri } from "../../src/log.ts";
-import { recordRun } from "../../src/db/runs.ts";
+import { recordRun, runRecord } from "../../src/db/runs.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { startHarness, TOKEN } from "./harness.ts";
 
@@ -16,30 +16,20 @@ mongoTest("no answer ever carries the MongoDB password or the trigger token", as
   // secrets that slipped into data: a run error and a notice title
   const runId = "3f1e0000-0000-4000-8000-000000000001";
   const at = new Date();
-  await recordRun(db, {
-    _id: runId,
-    source: "fts",
-    streamId: "fts:range:x",
-    trigger: "manual",
-    startedAt: at,
-    endedAt: at,
-    outcome: "error",
-    pages: 0,
-    releases: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    stale: 0,
-    quarantined: 0,
-    requests: 0,
-    retries: 0,
-    waitedSeconds: 0,
-    bytes: 0,
-    from: null,
-    to: null,
-    error: `MongoServerError: auth failed for ${URI} with token ${TOKEN}`,
-    warnings: [],
-  }, 100);
+  await recordRun(
+    db,
+    runRecord({
+      _id: runId,
+      source: "fts",
+      streamId: "fts:range:x",
+      trigger: "manual",
+      startedAt: at,
+      endedAt: at,
+      outcome: "error",
+      error: `MongoServerError: auth failed for ${URI} with token ${TOKEN}`,
+    }),
+    100,
+  );
   await db.collection("contracts").updateOne({ source: "cf" }, {
     $set: { title: `Leaked ${PASSWORD} and ${encodeURIComponent(TOKEN)}`, releaseDate: new Date() },
   });
