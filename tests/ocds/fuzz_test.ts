@@ -9,18 +9,7 @@ import type { MappingErrorReason } from "../../src/ocds/contract.ts";
 import { mapPage } from "../../src/ocds/map_page.ts";
 import { mapRelease } from "../../src/ocds/map_release.ts";
 import { assertContractShape, fixture, HAS_SHARED, shared } from "./support.ts";
-
-/** mulberry32: small, fast, seedable PRNG, so every run tries the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/random.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -18,6 +18,7 @@ import { childEnv, projectPath } from "./process.ts";
 import { startReplayServer } from "./replay_server.ts";
 import { syntheticReleases } from "./replay_data.ts";
 import { snapshotHash } from "./snapshot.ts";
+import { prng } from "./random.ts";
 
 /** Options of {@linkcode crashResume}. */
 export interface CrashOptions {
@@ -45,16 +46,6 @@ export interface CrashResult {
 
 const FROM = "2026-10-01T00:00:00Z";
 const TO = "2026-10-08T00:00:00Z";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the reference and the crashed backfill; see the module doc. */
 export async function crashResume(options: CrashOptions): Promise<CrashResult> {

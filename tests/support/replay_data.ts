@@ -21,6 +21,7 @@ import {
   parseLondonWallClock,
 } from "../../src/sources/windows.ts";
 import { CF_FIXTURE_RELEASES, FTS_FIXTURE_RELEASES, type ReleaseJson } from "./replay_fixtures.ts";
+import { prng } from "./random.ts";
 
 export type { ReleaseJson };
 
@@ -98,18 +99,6 @@ export interface SyntheticOptions {
   readonly to: Date;
   /** Same seed, same releases. */
   readonly seed?: number;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
