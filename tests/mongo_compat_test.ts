@@ -148,3 +148,23 @@ mongoTest("dates, nulls and nested arrays of objects round-trip unchanged", asyn
   const { _id: _, ...rest } = back as Record<string, unknown>;
   assertEquals(rest, doc);
 });
+
+mongoTest("insertMany ordered:false with a duplicate fails with code 11000", async (db) => {
+  // writeContracts relies on the code (not on writeErrors) to fall back to upserts
+  const c = db.collection("c");
+  await c.createIndexes([{ key: { k: 1 }, name: "k", unique: true }]);
+  await c.insertMany([{ k: 1 }]);
+  const error = await assertRejects(() => c.insertMany([{ k: 2 }, { k: 1 }], { ordered: false }));
+  assertEquals((error as { code?: number }).code, 11000);
+});
+
+mongoTest("bulk updates without upsert leave absent documents absent", async (db) => {
+  const c = db.collection("c");
+  await c.insertOne({ orgId: "a", n: 0 });
+  const res = await c.bulkWrite([
+    { updateOne: { filter: { orgId: "a" }, update: { $set: { n: 3 } } } },
+    { updateOne: { filter: { orgId: "gone" }, update: { $set: { n: 1 } } } },
+  ], { ordered: false });
+  assertEquals([res.matchedCount, res.upsertedCount], [1, 0]);
+  assertEquals(await c.countDocuments({}), 1);
+});
