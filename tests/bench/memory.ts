@@ -93,11 +93,16 @@ for (const n of sizes) {
   );
   clearInterval(timer);
   await server.stop();
+  (globalThis as { gc?: () => void }).gc?.();
+  const retained = Deno.memoryUsage().heapUsed - base.heapUsed;
   const mb = (b: number) => (b / 1_048_576).toFixed(1);
   console.log(
     `${n} releases (${run.releases} read, ${run.pages} pages, ${run.outcome}) in ` +
       `${((performance.now() - started) / 1000).toFixed(0)} s: peak heap ${mb(peakHeap)} MB ` +
-      `(+${mb(peakHeap - base.heapUsed)}), peak RSS ${mb(peakRss)} MB (+${mb(peakRss - base.rss)})`,
+      `(+${mb(peakHeap - base.heapUsed)}), peak RSS ${mb(peakRss)} MB (+${
+        mb(peakRss - base.rss)
+      }), ` +
+      `heap retained after GC +${mb(retained)} MB`,
   );
 }
 await getMongoClient(uri).close();
