@@ -1,0 +1,57 @@
+/**
+ * MongoDB round trips per page, counted with the driver's command monitoring: a few per page,
+ * whatever the page size — never one per release.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { MongoClient } from "mongodb";
+import { manualClock } from "../../src/clock.ts";
+import { loadConfig } from "../../src/config.ts";
+import { CLIENT_OPTIONS } from "../../src/db/client.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
+import { runSync } from "../../src/sync/engine.ts";
+import { engineDeps } from "../../src/sync/wiring.ts";
+import { freshDbName, testMongoUri } from "../support/mongo.ts";
+import { startReplayServer } from "../support/replay_server.ts";
+import { syntheticReleases } from "../support/replay_data.ts";
+
+Deno.test({
+  name: "a backfill costs at most 6 MongoDB commands per page, at any page size",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const from = new Date("2026-11-20T00:00:00Z");
+    const now = Date.parse("2026-11-22T00:00:00Z");
+    await using server = startReplayServer({ rateLimit: { fts: false, cf: false } });
+    server.setReleases("fts", syntheticReleases("fts", 300, { from, to: new Date(now), seed: 8 }));
+    const client = new MongoClient(await testMongoUri(), {
+      ...CLIENT_OPTIONS,
+      monitorCommands: true,
+    });
+    const perPage: number[] = [];
+    for (const pageSize of ["10", "100"]) {
+      const db = client.db(freshDbName("round_trips"));
+      await ensureIndexes(db);
+      using kv = await Deno.openKv(":memory:");
+      const config = loadConfig({
+        FTS_BASE_URL: server.url,
+        CF_BASE_URL: server.url,
+        FTS_RATE_LIMIT: "10000/1s",
+        FTS_PAGE_SIZE: pageSize,
+        FTS_START_DATE: "2026-11-20",
+      });
+      let commands = 0;
+      const count = () => commands++;
+      client.on("commandStarted", count);
+      const run = await runSync(engineDeps(config, { db, kv, clock: manualClock(now) }), {
+        source: "fts",
+        trigger: "test",
+      });
+      client.off("commandStarted", count);
+      assertEquals(run.outcome, "caught-up");
+      perPage.push(commands / run.pages);
+    }
+    // find + insert + aggregate + buyers bulk + state save, plus the run's own bookkeeping
+    for (const n of perPage) assert(n <= 6, `commands per page: ${perPage.join(", ")}`);
+    await client.close();
+  },
+});
