@@ -40,16 +40,18 @@ export function advance(
 }
 
 /**
- * Where a run starts when the stream has no window in progress: the range start the first
- * time, else the watermark minus the lookback (late releases), never before the range start.
+ * Where a run starts when the stream has no window in progress. The main stream: its range
+ * start the first time, else the watermark minus the lookback (late releases), never before
+ * the range start. A range backfill: always its start — running a finished range again
+ * re-reads all of it, which is what an operator asking for it again wants.
  */
 export function startPosition(
-  state: Pick<SyncStateDoc, "watermark" | "rangeFrom">,
+  state: Pick<SyncStateDoc, "watermark" | "rangeFrom" | "kind">,
   upper: Date,
   lookbackMs: number,
   source: Pick<Source, "windowMs" | "overlapMs">,
 ): Position {
-  const start = state.watermark
+  const start = state.watermark && state.kind === "main"
     ? new Date(Math.max(state.rangeFrom.getTime(), state.watermark.getTime() - lookbackMs))
     : state.rangeFrom;
   return { window: firstWindow(start, upper, source.windowMs, source.overlapMs), cursor: null };

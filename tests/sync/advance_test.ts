@@ -63,15 +63,25 @@ Deno.test("the watermark never moves backwards when an earlier window is replaye
 
 Deno.test("incremental runs start at watermark − lookback, never before the range start", () => {
   const upper = at("2026-03-01T12:00:00Z");
-  const s1 = { watermark: at("2026-03-01T10:00:00Z"), rangeFrom: at("2026-01-01T00:00:00Z") };
+  const s1 = {
+    watermark: at("2026-03-01T10:00:00Z"),
+    rangeFrom: at("2026-01-01T00:00:00Z"),
+    kind: "main" as const,
+  };
   assertEquals(
     startPosition(s1, upper, 2 * H, source).window,
     w("2026-03-01T08:00:00Z", "2026-03-01T12:00:00Z"),
   );
-  const s2 = { watermark: at("2026-01-01T01:00:00Z"), rangeFrom: at("2026-01-01T00:00:00Z") };
+  const s2 = { ...s1, watermark: at("2026-01-01T01:00:00Z") };
   assertEquals(startPosition(s2, upper, 2 * H, source).window.from, s2.rangeFrom);
-  const fresh = { watermark: null, rangeFrom: at("2026-01-01T00:00:00Z") };
+  const fresh = { ...s1, watermark: null };
   assertEquals(startPosition(fresh, upper, 2 * H, source).window.to, at("2026-01-01T06:00:00Z"));
+});
+
+Deno.test("a finished range backfill asked for again starts over from its start", () => {
+  const upper = at("2026-01-03T00:00:00Z");
+  const done = { watermark: upper, rangeFrom: at("2026-01-01T00:00:00Z"), kind: "range" as const };
+  assertEquals(startPosition(done, upper, 2 * H, source).window.from, done.rangeFrom);
 });
 
 Deno.test("share done runs from the range start to the upper bound", () => {
