@@ -147,7 +147,7 @@ export async function writeContracts(
     });
   }
   if (updates.length > 0) await contractsOf(db).bulkWrite(updates, { ordered: false });
-  if (fresh.length > 0) await insertFresh(db, fresh);
+  if (fresh.length > 0) await insertNewContracts(db, fresh);
   return { ...counts, touchedBuyers: [...touched] };
 }
 
@@ -155,8 +155,13 @@ export async function writeContracts(
  * Inserts notices that were absent when the page was read: a plain insert is the cheapest
  * write. Should another writer have inserted one meanwhile (the lease makes that rare), the
  * batch is redone as idempotent upserts that keep whatever is there.
+ *
+ * @example
+ * ```ts
+ * await insertNewContracts(db, [{ ...contract, contentHash, firstSeenAt: now, updatedAt: now }]);
+ * ```
  */
-async function insertFresh(db: Db, docs: ContractDoc[]): Promise<void> {
+export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<void> {
   try {
     await contractsOf(db).insertMany(docs, { ordered: false });
   } catch (error) {
