@@ -13,7 +13,7 @@
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/contract.ts";
-import { compareReleaseIds } from "../ocds/map_page.ts";
+import { compareReleases } from "../ocds/map_page.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -62,17 +62,20 @@ export async function ensureContractIndexes(db: Db): Promise<void> {
 }
 
 /**
- * Orders releases of one notice: by release date, then by id (numerically where ids end in
- * numbers, as CF's `{guid}-{sequence}` do). Positive when `a` is newer than `b`.
+ * The fields a page's write reads back, as one list: the projection and the type come from
+ * it, so they cannot drift apart (jongodb ignores projections, so a field missing from the
+ * projection would pass every test here and only fail on a real MongoDB).
  */
-export function compareReleases(
-  a: Pick<Contract, "releaseDate" | "releaseId">,
-  b: Pick<Contract, "releaseDate" | "releaseId">,
-): number {
-  const byDate = a.releaseDate.getTime() - b.releaseDate.getTime();
-  if (byDate !== 0) return byDate;
-  return compareReleaseIds(a.releaseId, b.releaseId);
-}
+const STORED_FIELDS = [
+  "source",
+  "noticeId",
+  "releaseDate",
+  "releaseId",
+  "contentHash",
+  "buyerOrgs",
+] as const;
+type StoredKey = Pick<ContractDoc, typeof STORED_FIELDS[number]>;
+const STORED_PROJECTION = Object.fromEntries(STORED_FIELDS.map((f) => [f, 1]));
 
 /** A stable hash of a contract's mapped fields. */
 export async function contentHash(contract: Contract): Promise<string> {
@@ -97,22 +100,10 @@ export async function writeContracts(
   for (const c of contracts) {
     bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
   }
-  const stored = new Map<
-    string,
-    Pick<ContractDoc, "releaseDate" | "releaseId" | "contentHash" | "buyerOrgs">
-  >();
+  const stored = new Map<string, StoredKey>();
   const cursor = contractsOf(db).find(
     { $or: [...bySource].map(([source, ids]) => ({ source, noticeId: { $in: ids } })) },
-    {
-      projection: {
-        source: 1,
-        noticeId: 1,
-        releaseDate: 1,
-        releaseId: 1,
-        contentHash: 1,
-        buyerOrg: 1,
-      },
-    },
+    { projection: STORED_PROJECTION },
   );
   for await (const doc of cursor) stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
 

@@ -73,7 +73,27 @@ export function compareReleaseIds(a: string, b: string): number {
 }
 
 /**
- * True when `a` is newer than `b`: later `releaseDate`, then greater release id.
+ * Orders releases of one notice: by release date, then by id (numerically where ids end in
+ * numbers, as CF's `{guid}-{sequence}` do). Positive when `a` is newer than `b`. The one
+ * definition of "newer", used within a page and against what is stored.
+ *
+ * @example
+ * ```ts
+ * import { compareReleases } from "./map_page.ts";
+ * const at = new Date("2026-01-01T00:00:00Z");
+ * compareReleases({ releaseDate: at, releaseId: "g-10" }, { releaseDate: at, releaseId: "g-9" }) > 0; // true
+ * ```
+ */
+export function compareReleases(
+  a: Pick<Contract, "releaseDate" | "releaseId">,
+  b: Pick<Contract, "releaseDate" | "releaseId">,
+): number {
+  const byDate = a.releaseDate.getTime() - b.releaseDate.getTime();
+  return byDate !== 0 ? byDate : compareReleaseIds(a.releaseId, b.releaseId);
+}
+
+/**
+ * True when `a` is newer than `b` (see {@linkcode compareReleases}).
  *
  * @example
  * ```ts
@@ -81,8 +101,7 @@ export function compareReleaseIds(a: string, b: string): number {
  * ```
  */
 export function isNewer(a: Contract, b: Contract): boolean {
-  const byDate = a.releaseDate.getTime() - b.releaseDate.getTime();
-  return byDate !== 0 ? byDate > 0 : compareReleaseIds(a.releaseId, b.releaseId) > 0;
+  return compareReleases(a, b) > 0;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { assert, assertEquals } from "@std/assert";
 import {
-  compareReleases,
   contractsOf,
   ensureContractIndexes,
   insertNewContracts,
   writeContracts,
 } from "../../src/db/contracts.ts";
 import type { Contract } from "../../src/ocds/contract.ts";
+import { compareReleases } from "../../src/ocds/map_page.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aContract } from "../support/contracts.ts";
 
