@@ -13,8 +13,7 @@ import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import type { RunDoc } from "../db/runs.ts";
 import type { Progress } from "../sync/engine.ts";
-import { runSync } from "../sync/engine.ts";
-import { engineDeps, openKv } from "../sync/wiring.ts";
+import { engineDeps, openKv, syncSources } from "../sync/wiring.ts";
 
 /** Parsed command line. */
 export interface SyncArgs {
@@ -127,15 +126,11 @@ async function main(): Promise<number> {
   });
   try {
     await ensureIndexes(open.db);
-    const runs = await Promise.all(args.sources.map((source) =>
-      runSync(deps, {
-        source,
-        trigger: "cli",
-        range: args.range ?? undefined,
-        maxPages: args.maxPages,
-        budgetMs: args.budgetMs,
-      })
-    ));
+    const runs = await syncSources(deps, args.sources, "cli", {
+      range: args.range ?? undefined,
+      maxPages: args.maxPages,
+      budgetMs: args.budgetMs,
+    });
     if (tty) console.error("");
     for (const run of runs) {
       console.log(

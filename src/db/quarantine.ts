@@ -57,7 +57,7 @@ export async function ensureQuarantineIndexes(db: Db): Promise<void> {
 }
 
 /** The entry's key: the release when its id is known, else a hash of its text. */
-export async function quarantineId(item: QuarantineItem): Promise<string> {
+async function quarantineId(item: QuarantineItem): Promise<string> {
   if (item.releaseId !== null) return `${item.source}:${item.kind}:${item.releaseId}`;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(item.raw));
   const hex = Array.from(

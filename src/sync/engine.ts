@@ -23,7 +23,13 @@ import {
   type RunTrigger,
   zeroFigures,
 } from "../db/runs.ts";
-import { loadState, rangeStreamId, saveState, type SyncStateDoc } from "../db/sync_state.ts";
+import {
+  loadState,
+  rangeStreamId,
+  saveState,
+  type SyncStateDoc,
+  zeroTotals,
+} from "../db/sync_state.ts";
 import type { DateWindow, PageCost, Position, Source } from "../sources/source.ts";
 import { acquireLease, type Lease, releaseLease, renewLease } from "./lock.ts";
 import { advance, shareDone, startPosition } from "./advance.ts";
@@ -351,7 +357,7 @@ async function createState(
   return {
     _id: streamId,
     ...init,
-    totals: { pages: 0, releases: 0, quarantined: 0 },
+    totals: zeroTotals(),
     fence,
     createdAt: now,
     updatedAt: now,
