@@ -10,7 +10,7 @@ import { openDatabase } from "./src/db/open.ts";
 import { ensureIndexes } from "./src/db/indexes.ts";
 import { createApp } from "./src/http/app.ts";
 import { installShutdownSignals, onShutdown, shutdown } from "./src/shutdown.ts";
-import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron.ts";
+import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron_handler.ts";
 import type { EngineDeps } from "./src/sync/engine.ts";
 import { engineDeps, openKv } from "./src/sync/wiring.ts";
 

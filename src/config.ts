@@ -11,7 +11,7 @@
  * @module
  */
 
-import { CRON_FORM, cronIntervalMs, parseCron } from "./cron.ts";
+import { CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;

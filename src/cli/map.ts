@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { SourceId } from "../ocds/contract.ts";
+import type { SourceId } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
 import { sourceOfOcid } from "../ocds/notice.ts";
 

@@ -10,8 +10,8 @@
  * @module
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
-import type { Buyer } from "../ocds/contract.ts";
-import { contractsOf } from "./contracts.ts";
+import type { Buyer } from "../ocds/documents.ts";
+import { contractsCollection } from "./contracts.ts";
 
 /** A stored buyer. */
 export interface BuyerDoc extends Buyer {
@@ -22,13 +22,13 @@ export interface BuyerDoc extends Buyer {
 }
 
 /** The collection, typed. */
-export function buyersOf(db: Db): Collection<BuyerDoc> {
+export function buyersCollection(db: Db): Collection<BuyerDoc> {
   return db.collection<BuyerDoc>("buyers");
 }
 
 /** Creates the collection's indexes (idempotent). */
 export async function ensureBuyerIndexes(db: Db): Promise<void> {
-  await buyersOf(db).createIndexes([
+  await buyersCollection(db).createIndexes([
     { key: { orgId: 1 }, name: "orgId", unique: true },
     { key: { contractCount: -1 }, name: "contractCount" },
   ]);
@@ -48,7 +48,7 @@ export async function writeBuyers(
   const ids = [...new Set([...touched, ...buyers.map((b) => b.orgId)])];
   if (ids.length === 0) return;
   const counts = new Map<string, number>(ids.map((id) => [id, 0]));
-  const groups = contractsOf(db).aggregate<{ _id: string; n: number }>([
+  const groups = contractsCollection(db).aggregate<{ _id: string; n: number }>([
     { $match: { buyerOrgs: { $in: ids } } },
     { $unwind: "$buyerOrgs" },
     { $match: { buyerOrgs: { $in: ids } } },
@@ -75,5 +75,5 @@ export async function writeBuyers(
       },
     };
   });
-  await buyersOf(db).bulkWrite(ops, { ordered: false });
+  await buyersCollection(db).bulkWrite(ops, { ordered: false });
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
-import type { Contract, SourceId } from "../ocds/contract.ts";
+import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
@@ -44,7 +44,7 @@ export interface ContractWrite extends WriteCounts {
 }
 
 /** The collection, typed. */
-export function contractsOf(db: Db): Collection<ContractDoc> {
+export function contractsCollection(db: Db): Collection<ContractDoc> {
   return db.collection<ContractDoc>("contracts");
 }
 
@@ -54,7 +54,7 @@ export function contractsOf(db: Db): Collection<ContractDoc> {
  * Every index slows each page's insert, so query-specific ones belong to their consumers.
  */
 export async function ensureContractIndexes(db: Db): Promise<void> {
-  await contractsOf(db).createIndexes([
+  await contractsCollection(db).createIndexes([
     { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
     { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
     { key: { releaseDate: -1 }, name: "releaseDate" },
@@ -101,7 +101,7 @@ export async function writeContracts(
     bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
   }
   const stored = new Map<string, StoredKey>();
-  const cursor = contractsOf(db).find(
+  const cursor = contractsCollection(db).find(
     { $or: [...bySource].map(([source, ids]) => ({ source, noticeId: { $in: ids } })) },
     { projection: STORED_PROJECTION },
   );
@@ -137,7 +137,7 @@ export async function writeContracts(
       },
     });
   }
-  if (updates.length > 0) await contractsOf(db).bulkWrite(updates, { ordered: false });
+  if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
   if (fresh.length > 0) await insertNewContracts(db, fresh);
   return { ...counts, touchedBuyers: [...touched] };
 }
@@ -154,10 +154,10 @@ export async function writeContracts(
  */
 export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<void> {
   try {
-    await contractsOf(db).insertMany(docs, { ordered: false });
+    await contractsCollection(db).insertMany(docs, { ordered: false });
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
-    await contractsOf(db).bulkWrite(
+    await contractsCollection(db).bulkWrite(
       docs.map((doc) => ({
         updateOne: {
           filter: { source: doc.source, noticeId: doc.noticeId },

@@ -45,13 +45,13 @@ export interface QuarantineDoc extends Omit<QuarantineItem, "raw"> {
 }
 
 /** The collection, typed. */
-export function quarantineOf(db: Db): Collection<QuarantineDoc> {
+export function quarantineCollection(db: Db): Collection<QuarantineDoc> {
   return db.collection<QuarantineDoc>("quarantine");
 }
 
 /** Creates the collection's indexes (idempotent). */
 export async function ensureQuarantineIndexes(db: Db): Promise<void> {
-  await quarantineOf(db).createIndexes([
+  await quarantineCollection(db).createIndexes([
     { key: { source: 1, mappingVersion: 1 }, name: "source_mappingVersion" },
   ]);
 }
@@ -94,12 +94,12 @@ export async function quarantine(
       },
     });
   }
-  await quarantineOf(db).bulkWrite(ops, { ordered: false });
+  await quarantineCollection(db).bulkWrite(ops, { ordered: false });
 }
 
 /** Number of entries, per source or in all. */
 export function countQuarantine(db: Db, source?: SourceId): Promise<number> {
-  return quarantineOf(db).countDocuments(source ? { source } : {});
+  return quarantineCollection(db).countDocuments(source ? { source } : {});
 }
 
 /** Entries to re-try: all of them, or only those mapped with an older mapping version. */
@@ -110,5 +110,6 @@ export function quarantineToRetry(
   const filter: Record<string, unknown> = { kind: "release" };
   if (options.source) filter.source = options.source;
   if (options.belowVersion !== undefined) filter.mappingVersion = { $lt: options.belowVersion };
-  return quarantineOf(db).find(filter).sort({ firstSeenAt: 1 }).limit(options.limit).toArray();
+  return quarantineCollection(db).find(filter).sort({ firstSeenAt: 1 }).limit(options.limit)
+    .toArray();
 }

@@ -99,18 +99,21 @@ export interface RunDoc extends Readonly<RunFigures> {
 }
 
 /** The collection, typed. */
-export function runsOf(db: Db): Collection<RunDoc> {
+export function runsCollection(db: Db): Collection<RunDoc> {
   return db.collection<RunDoc>("sync_runs");
 }
 
 /** Creates the collection's indexes (idempotent). */
 export async function ensureRunIndexes(db: Db): Promise<void> {
-  await runsOf(db).createIndexes([{ key: { source: 1, startedAt: -1 }, name: "source_startedAt" }]);
+  await runsCollection(db).createIndexes([{
+    key: { source: 1, startedAt: -1 },
+    name: "source_startedAt",
+  }]);
 }
 
 /** Stores a run, then drops the source's runs beyond the newest `keep`. */
 export async function recordRun(db: Db, run: RunDoc, keep: number): Promise<void> {
-  const runs = runsOf(db);
+  const runs = runsCollection(db);
   await runs.insertOne(run);
   const [oldest] = await runs.find({ source: run.source }).sort({ startedAt: -1 }).skip(keep - 1)
     .limit(1).toArray();
@@ -119,5 +122,5 @@ export async function recordRun(db: Db, run: RunDoc, keep: number): Promise<void
 
 /** The newest runs of a source. */
 export function recentRuns(db: Db, source: SourceId, limit: number): Promise<RunDoc[]> {
-  return runsOf(db).find({ source }).sort({ startedAt: -1 }).limit(limit).toArray();
+  return runsCollection(db).find({ source }).sort({ startedAt: -1 }).limit(limit).toArray();
 }

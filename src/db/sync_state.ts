@@ -71,7 +71,7 @@ export function zeroTotals(): SyncTotals {
 }
 
 /** The collection, typed. */
-export function syncStateOf(db: Db): Collection<SyncStateDoc> {
+export function syncStateCollection(db: Db): Collection<SyncStateDoc> {
   return db.collection<SyncStateDoc>("sync_state");
 }
 
@@ -82,12 +82,12 @@ export function rangeStreamId(source: SourceId, from: Date, to: Date): string {
 
 /** Reads a stream's state, or `null` when it has never run. */
 export function loadState(db: Db, streamId: string): Promise<SyncStateDoc | null> {
-  return syncStateOf(db).findOne({ _id: streamId });
+  return syncStateCollection(db).findOne({ _id: streamId });
 }
 
 /** Every stream of a source (main first), for the status page. */
 export function listStates(db: Db, source?: SourceId): Promise<SyncStateDoc[]> {
-  return syncStateOf(db).find(source ? { source } : {}).sort({ kind: 1, _id: 1 }).toArray();
+  return syncStateCollection(db).find(source ? { source } : {}).sort({ kind: 1, _id: 1 }).toArray();
 }
 
 /**
@@ -114,7 +114,7 @@ export async function saveState(
     $inc: inc,
   };
   try {
-    const res = await syncStateOf(db).updateOne(
+    const res = await syncStateCollection(db).updateOne(
       { _id: streamId, fence: { $lte: fence } },
       update,
       { upsert: true },

@@ -24,7 +24,7 @@
  */
 import type { Config } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
-import { runsOf } from "../db/runs.ts";
+import { runsCollection } from "../db/runs.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
 import { dashboardStyleHash, renderDashboard } from "./dashboard.ts";
@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): App {
 
   const runRoute = async (id: string): Promise<Response> => {
     const e = await engine();
-    const run = await runsOf(e.db).findOne({ _id: id });
+    const run = await runsCollection(e.db).findOne({ _id: id });
     if (run) return json(run);
     for (const [source, runId] of triggers.running()) {
       if (runId === id) return json({ runId: id, source, state: "running" }, 202);

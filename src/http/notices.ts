@@ -13,7 +13,7 @@
  */
 import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { contractsOf } from "../db/contracts.ts";
+import { contractsCollection } from "../db/contracts.ts";
 
 /** One day of the chart. */
 export interface DayCount {
@@ -45,7 +45,7 @@ export async function noticesPerDay(
     const entries = await Promise.all(sources.map(async (source) =>
       [
         source,
-        await contractsOf(db).countDocuments({
+        await contractsCollection(db).countDocuments({
           releaseDate: { $gte: new Date(start), $lt: new Date(start + DAY) },
           source,
         }),
@@ -90,7 +90,7 @@ export async function latestNotices(db: Db, limit: number): Promise<NoticeLine[]
     currency: 1,
     url: 1,
   };
-  const docs = await contractsOf(db).find({}, { projection }).sort({ releaseDate: -1 })
+  const docs = await contractsCollection(db).find({}, { projection }).sort({ releaseDate: -1 })
     .limit(limit).toArray();
   return docs.map((d) => ({
     source: d.source,

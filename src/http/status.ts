@@ -12,12 +12,12 @@
  */
 import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { contractsOf } from "../db/contracts.ts";
+import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import type { DateWindow } from "../sources/source.ts";
-import { leaseHolder, type LeaseValue } from "../sync/lock.ts";
+import { leaseHolder, type LeaseValue } from "../sync/lease.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
 
 /** Names of the sources for people. */
@@ -184,7 +184,7 @@ async function sourceStatus(
     listStates(db, source),
     recentRuns(db, source, options.runs ?? 10),
     leaseHolder(kv, source, options.now),
-    contractsOf(db).countDocuments({ source }),
+    contractsCollection(db).countDocuments({ source }),
     countQuarantine(db, source),
   ]);
   const mainState = states.find((s) => s.kind === "main") ?? null;

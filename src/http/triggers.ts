@@ -15,7 +15,7 @@ import { SOURCE_IDS, type SourceId } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
 import type { EngineDeps, RunRequest } from "../sync/engine.ts";
 import { runSync } from "../sync/engine.ts";
-import { leaseHolder } from "../sync/lock.ts";
+import { leaseHolder } from "../sync/lease.ts";
 import { retryQuarantine } from "../sync/quarantine_retry.ts";
 import { json, problem } from "./respond.ts";
 

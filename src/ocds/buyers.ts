@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { Buyer, SourceId } from "./contract.ts";
+import type { Buyer, SourceId } from "./documents.ts";
 import type { OcdsAddress, OcdsParty, OcdsRelease } from "./release.ts";
 import type { Warnings } from "./read.ts";
 import { slug } from "./slug.ts";
@@ -69,16 +69,16 @@ function fromParty(orgId: string, p: OcdsParty, source: SourceId): Buyer {
  *
  * @example
  * ```ts
- * import { buyersOf } from "./buyers.ts";
+ * import { readBuyers } from "./buyers.ts";
  * import { Warnings } from "./read.ts";
- * const b = buyersOf("cf", {
+ * const b = readBuyers("cf", {
  *   tag: [], planningDocuments: [], awards: [], contracts: [],
  *   buyer: { name: "Thame Town Council" }, parties: [],
  * }, new Warnings());
  * b.buyerOrg; // "auto-thame-town-council"
  * ```
  */
-export function buyersOf(source: SourceId, r: OcdsRelease, w: Warnings): ReleaseBuyers {
+export function readBuyers(source: SourceId, r: OcdsRelease, w: Warnings): ReleaseBuyers {
   const byOrg = new Map<string, Buyer>();
   const keep = (b: Buyer) => {
     if (!byOrg.has(b.orgId)) byOrg.set(b.orgId, b);

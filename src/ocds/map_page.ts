@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { Buyer, Contract, MappingErrorReason, SourceId } from "./contract.ts";
+import type { Buyer, Contract, MappingErrorReason, SourceId } from "./documents.ts";
 import { mapRelease } from "./map_release.ts";
 
 /** A release that mapped, with the buyers it names. */

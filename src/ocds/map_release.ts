@@ -21,8 +21,8 @@ import {
   type MapResult,
   type SourceId,
   type Supplier,
-} from "./contract.ts";
-import { buyersOf } from "./buyers.ts";
+} from "./documents.ts";
+import { readBuyers } from "./buyers.ts";
 import { classifyRelease } from "./classification.ts";
 import { contractMoney, toMoney } from "./money.ts";
 import {
@@ -209,7 +209,7 @@ function mapUnsafe(source: SourceId, raw: unknown): MapResult {
   const stage = stageOf(r.tag);
   const t = r.tender;
 
-  const buyers = buyersOf(source, r, w);
+  const buyers = readBuyers(source, r, w);
   const mainParty = r.parties.find((p) => p.id !== undefined && p.id === buyers.buyerOrg) ??
     r.parties.find((p) => p.roles.includes("buyer"));
   const money = contractMoney(r, w);

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import type { Money } from "./contract.ts";
+import type { Money } from "./documents.ts";
 import type { OcdsRelease, OcdsValue } from "./release.ts";
 import type { Warnings } from "./read.ts";
 

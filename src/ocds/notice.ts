@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { ContractStatus, SourceId, Stage } from "./contract.ts";
+import type { ContractStatus, SourceId, Stage } from "./documents.ts";
 import type { OcdsDocument, OcdsRelease } from "./release.ts";
 
 /** Public website of each source; notice pages live under `/Notice/{id}`. */

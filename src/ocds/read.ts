@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import type { MappingWarning } from "./contract.ts";
+import type { MappingWarning } from "./documents.ts";
 
 /** A JSON object whose values are not yet trusted. */
 export type UnknownRecord = { readonly [key: string]: unknown };

@@ -31,7 +31,7 @@ import {
   zeroTotals,
 } from "../db/sync_state.ts";
 import type { DateWindow, PageCost, Position, Source } from "../sources/source.ts";
-import { acquireLease, type Lease, releaseLease, renewLease } from "./lock.ts";
+import { acquireLease, type Lease, releaseLease, renewLease } from "./lease.ts";
 import { advance, shareDone, startPosition } from "./advance.ts";
 import { storePage } from "./store_page.ts";
 

@@ -13,9 +13,9 @@
  */
 import type { AnyBulkWriteOperation, Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { type QuarantineDoc, quarantineOf, quarantineToRetry } from "../db/quarantine.ts";
-import { MAPPING_VERSION } from "../ocds/contract.ts";
-import { mapRelease } from "../ocds/map.ts";
+import { quarantineCollection, type QuarantineDoc, quarantineToRetry } from "../db/quarantine.ts";
+import { MAPPING_VERSION } from "../ocds/documents.ts";
+import { mapRelease } from "../ocds/map_release.ts";
 import { storePage } from "./store_page.ts";
 
 /** Options of {@linkcode retryQuarantine}. */
@@ -109,8 +109,8 @@ export async function retryQuarantine(db: Db, options: RetryOptions): Promise<Re
     counts.unchanged += written.unchanged;
     counts.stale += written.stale;
   }
-  if (resolved.length > 0) await quarantineOf(db).deleteMany({ _id: { $in: resolved } });
-  if (failing.length > 0) await quarantineOf(db).bulkWrite(failing, { ordered: false });
+  if (resolved.length > 0) await quarantineCollection(db).deleteMany({ _id: { $in: resolved } });
+  if (failing.length > 0) await quarantineCollection(db).bulkWrite(failing, { ordered: false });
   return {
     tried: entries.length,
     resolved: resolved.length,

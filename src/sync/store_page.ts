@@ -12,7 +12,7 @@
  */
 import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { MAPPING_VERSION } from "../ocds/contract.ts";
+import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { endedWell, parseSyncArgs, progressLine } from "../../src/cli/sync.ts";
-import { contractsOf } from "../../src/db/contracts.ts";
+import { contractsCollection } from "../../src/db/contracts.ts";
 import { freshDbName, testMongoUri } from "../support/mongo.ts";
 import { getMongoClient } from "../../src/db/client.ts";
 import { childEnv, projectPath } from "../support/process.ts";
@@ -97,7 +97,7 @@ Deno.test({
     assertStringIncludes(out, "fts: caught-up");
     assertStringIncludes(out, "(60 new, 0 updated");
     assertStringIncludes(err, "fts  pages 1");
-    assertEquals(await contractsOf(getMongoClient(uri).db(dbName)).countDocuments({}), 60);
+    assertEquals(await contractsCollection(getMongoClient(uri).db(dbName)).countDocuments({}), 60);
     const bad = await run(["--source", "nope"]);
     assertEquals(bad.code, 2);
     assertStringIncludes(new TextDecoder().decode(bad.stderr), "--source must be fts, cf or all");

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { buyersOf, ensureBuyerIndexes, writeBuyers } from "../../src/db/buyers.ts";
+import { buyersCollection, ensureBuyerIndexes, writeBuyers } from "../../src/db/buyers.ts";
 import { ensureContractIndexes, writeContracts } from "../../src/db/contracts.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
@@ -13,7 +13,7 @@ mongoTest("buyer counts are exact however often a page is replayed", async (db) 
     const res = await writeContracts(db, page, T0);
     await writeBuyers(db, [aBuyer({ orgId: "b1" })], res.touchedBuyers, T0);
   }
-  assertEquals((await buyersOf(db).findOne({ orgId: "b1" }))?.contractCount, 3);
+  assertEquals((await buyersCollection(db).findOne({ orgId: "b1" }))?.contractCount, 3);
 });
 
 mongoTest(
@@ -27,7 +27,7 @@ mongoTest(
       [],
       T0,
     );
-    const doc = await buyersOf(db).findOne({ orgId: "b" });
+    const doc = await buyersCollection(db).findOne({ orgId: "b" });
     assertEquals(doc?.name, "First name");
     assertEquals([...doc!.sources].sort(), ["cf", "fts"]);
     assertEquals([...doc!.identifiers].sort(), ["GB-PPON:AAAA-0001-BBBB", "X:1"]);
@@ -44,6 +44,6 @@ mongoTest("a notice moving to another buyer recounts both", async (db) => {
     T0,
   );
   await writeBuyers(db, [aBuyer({ orgId: "b" })], res.touchedBuyers, T0);
-  assertEquals((await buyersOf(db).findOne({ orgId: "a" }))?.contractCount, 0);
-  assertEquals((await buyersOf(db).findOne({ orgId: "b" }))?.contractCount, 1);
+  assertEquals((await buyersCollection(db).findOne({ orgId: "a" }))?.contractCount, 0);
+  assertEquals((await buyersCollection(db).findOne({ orgId: "b" }))?.contractCount, 1);
 });

@@ -1,11 +1,11 @@
 import { assert, assertEquals } from "@std/assert";
 import {
-  contractsOf,
+  contractsCollection,
   ensureContractIndexes,
   insertNewContracts,
   writeContracts,
 } from "../../src/db/contracts.ts";
-import type { Contract } from "../../src/ocds/contract.ts";
+import type { Contract } from "../../src/ocds/documents.ts";
 import { compareReleases } from "../../src/ocds/map_page.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aContract } from "../support/contracts.ts";
@@ -22,10 +22,10 @@ mongoTest("a page inserts new notices, then a replay changes nothing", async (db
   ];
   const first = await writeContracts(db, page, T0);
   assertEquals([first.inserted, first.updated, first.unchanged, first.stale], [3, 0, 0, 0]);
-  const before = await contractsOf(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
+  const before = await contractsCollection(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
   const replay = await writeContracts(db, page, T1);
   assertEquals([replay.inserted, replay.updated, replay.unchanged, replay.stale], [0, 0, 3, 0]);
-  const after = await contractsOf(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
+  const after = await contractsCollection(db).find({}).sort({ source: 1, noticeId: 1 }).toArray();
   assertEquals(after, before, "a replay leaves every document as it was, timestamps included");
   assertEquals(after[0].firstSeenAt, T0);
 });
@@ -47,7 +47,7 @@ mongoTest("newer wins: an older release never overwrites, a newer one does", asy
   assertEquals((await writeContracts(db, [newer], T0)).inserted, 1);
   const stale = await writeContracts(db, [older], T1);
   assertEquals([stale.stale, stale.updated], [1, 0]);
-  assertEquals((await contractsOf(db).findOne({ noticeId: "n" }))?.title, "new");
+  assertEquals((await contractsCollection(db).findOne({ noticeId: "n" }))?.title, "new");
   const newest = aContract({
     ...newer,
     title: "newest",
@@ -55,7 +55,7 @@ mongoTest("newer wins: an older release never overwrites, a newer one does", asy
   });
   const up = await writeContracts(db, [newest], T1);
   assertEquals(up.updated, 1);
-  const doc = await contractsOf(db).findOne({ noticeId: "n" });
+  const doc = await contractsCollection(db).findOne({ noticeId: "n" });
   assertEquals([doc?.title, doc?.firstSeenAt, doc?.updatedAt], ["newest", T0, T1]);
 });
 
@@ -80,7 +80,7 @@ mongoTest(
     });
     await writeContracts(db, [r100], T0);
     assertEquals((await writeContracts(db, [r99], T1)).stale, 1);
-    assertEquals((await contractsOf(db).findOne({ noticeId: "g" }))?.title, "100");
+    assertEquals((await contractsCollection(db).findOne({ noticeId: "g" }))?.title, "100");
     assert(compareReleases(r100, r99) > 0);
   },
 );
@@ -108,7 +108,7 @@ mongoTest(
     // whichever way the race goes (both insert, or one already sees the other's documents)
     const [a, b] = await Promise.all([writeContracts(db, page, T0), writeContracts(db, page, T1)]);
     assertEquals(a.inserted + b.inserted + a.unchanged + b.unchanged, 4);
-    assertEquals(await contractsOf(db).countDocuments({}), 2);
+    assertEquals(await contractsCollection(db).countDocuments({}), 2);
     assertEquals((await writeContracts(db, page, T1)).unchanged, 2);
   },
 );
@@ -129,7 +129,7 @@ mongoTest(
       doc(aContract({ noticeId: "x", title: "late copy" }), T1),
       doc(aContract({ noticeId: "y" }), T1),
     ]);
-    const stored = await contractsOf(db).find({}).sort({ noticeId: 1 }).toArray();
+    const stored = await contractsCollection(db).find({}).sort({ noticeId: 1 }).toArray();
     assertEquals(stored.map((d) => [d.noticeId, d.title, d.firstSeenAt]), [
       ["x", "stored first", T0],
       ["y", "Road maintenance", T1],

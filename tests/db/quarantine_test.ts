@@ -2,8 +2,8 @@ import { assertEquals } from "@std/assert";
 import {
   countQuarantine,
   quarantine,
+  quarantineCollection,
   type QuarantineItem,
-  quarantineOf,
   quarantineToRetry,
   RAW_LIMIT,
 } from "../../src/db/quarantine.ts";
@@ -31,9 +31,9 @@ mongoTest(
     ], now);
     await quarantine(db, [item()], now);
     assertEquals(await countQuarantine(db, "fts"), 2);
-    const doc = await quarantineOf(db).findOne({ releaseId: "r1" });
+    const doc = await quarantineCollection(db).findOne({ releaseId: "r1" });
     assertEquals(doc?.attempts, 2);
-    const page = await quarantineOf(db).findOne({ kind: "page" });
+    const page = await quarantineCollection(db).findOne({ kind: "page" });
     assertEquals([page?.raw.length, page?.truncated], [RAW_LIMIT, true]);
     assertEquals((await quarantineToRetry(db, { belowVersion: 2, limit: 10 })).length, 1);
     assertEquals((await quarantineToRetry(db, { belowVersion: 1, limit: 10 })).length, 0);

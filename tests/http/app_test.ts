@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/as
 import { loadConfig } from "../../src/config.ts";
 import { createApp } from "../../src/http/app.ts";
 import { recentRuns } from "../../src/db/runs.ts";
-import { acquireLease, releaseLease } from "../../src/sync/lock.ts";
+import { acquireLease, releaseLease } from "../../src/sync/lease.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { startHarness, TOKEN } from "./harness.ts";
 

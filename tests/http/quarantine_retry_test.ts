@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
-import { contractsOf } from "../../src/db/contracts.ts";
-import { quarantine, quarantineOf } from "../../src/db/quarantine.ts";
+import { contractsCollection } from "../../src/db/contracts.ts";
+import { quarantine, quarantineCollection } from "../../src/db/quarantine.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { fixtureReleases } from "../support/replay_data.ts";
 import { startHarness, TOKEN } from "./harness.ts";
@@ -45,8 +45,11 @@ mongoTest(
       [result.tried, result.resolved, result.stillFailing, result.unreadable, result.inserted],
       [3, 1, 1, 1, 1],
     );
-    assertEquals(await contractsOf(db).countDocuments({ source: "fts", noticeId: good.id }), 1);
-    const left = await quarantineOf(db).find({}).sort({ _id: 1 }).toArray();
+    assertEquals(
+      await contractsCollection(db).countDocuments({ source: "fts", noticeId: good.id }),
+      1,
+    );
+    const left = await quarantineCollection(db).find({}).sort({ _id: 1 }).toArray();
     assertEquals(left.map((e) => e.releaseId), ["bad-1", "bad-2"]);
     const bad1 = left.find((e) => e.releaseId === "bad-1")!;
     assertEquals([bad1.attempts, bad1.reason, bad1.mappingVersion > 0], [2, "missing-ocid", true]);
@@ -54,6 +57,6 @@ mongoTest(
     const again = await (await h.fetch("/quarantine/retry", { method: "POST", token: TOKEN }))
       .json();
     assertEquals([again.tried, again.resolved, again.inserted], [2, 0, 0]);
-    assertEquals(await contractsOf(db).countDocuments({}), 1);
+    assertEquals(await contractsCollection(db).countDocuments({}), 1);
   },
 );

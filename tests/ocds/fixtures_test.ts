@@ -4,7 +4,7 @@
  * fields).
  */
 import { assert, assertEquals } from "@std/assert";
-import type { Buyer, Contract, MapResult, SourceId } from "../../src/ocds/contract.ts";
+import type { Buyer, Contract, MapResult, SourceId } from "../../src/ocds/documents.ts";
 import { mapPage } from "../../src/ocds/map_page.ts";
 import { mapRelease } from "../../src/ocds/map_release.ts";
 import { assertContractShape, fixture, FIXTURES } from "./support.ts";

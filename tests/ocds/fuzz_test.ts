@@ -5,7 +5,7 @@
  * document shape; every failure is a typed reason. The seed is printed so a failure replays.
  */
 import { assert, assertEquals } from "@std/assert";
-import type { MappingErrorReason } from "../../src/ocds/contract.ts";
+import type { MappingErrorReason } from "../../src/ocds/documents.ts";
 import { mapPage } from "../../src/ocds/map_page.ts";
 import { mapRelease } from "../../src/ocds/map_release.ts";
 import { assertContractShape, fixture, HAS_SHARED, shared } from "./support.ts";

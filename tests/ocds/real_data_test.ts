@@ -3,7 +3,7 @@
  * failure, with the values a person reads on the notice.
  */
 import { assert, assertEquals } from "@std/assert";
-import type { Contract, SourceId } from "../../src/ocds/contract.ts";
+import type { Contract, SourceId } from "../../src/ocds/documents.ts";
 import { mapPage } from "../../src/ocds/map_page.ts";
 import { mapRelease } from "../../src/ocds/map_release.ts";
 import { assertContractShape, HAS_SHARED, readJson, shared, SHARED_DATA } from "./support.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { assert, assertEquals } from "@std/assert";
-import type { Buyer, Contract } from "../../src/ocds/contract.ts";
+import type { Buyer, Contract } from "../../src/ocds/documents.ts";
 
 /** `../shared/data` seen from the repository root, resolved from this file. */
 export const SHARED_DATA = new URL("../../../shared/data/", import.meta.url);

@@ -2,7 +2,7 @@
  * Hand-built contracts and buyers for storage tests (the mapper's own tests cover mapping).
  * @module
  */
-import { type Buyer, type Contract, MAPPING_VERSION } from "../../src/ocds/contract.ts";
+import { type Buyer, type Contract, MAPPING_VERSION } from "../../src/ocds/documents.ts";
 
 /** A complete contract with every field set; override what a test is about. */
 export function aContract(overrides: Partial<Contract> = {}): Contract {

@@ -5,11 +5,11 @@ import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "@st
 import type { Db } from "mongodb";
 import { manualClock } from "../../src/clock.ts";
 import { loadConfig, type SourceId } from "../../src/config.ts";
-import { buyersOf } from "../../src/db/buyers.ts";
-import { contractsOf } from "../../src/db/contracts.ts";
+import { buyersCollection } from "../../src/db/buyers.ts";
+import { contractsCollection } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { recentRuns } from "../../src/db/runs.ts";
-import { loadState, syncStateOf } from "../../src/db/sync_state.ts";
+import { loadState, syncStateCollection } from "../../src/db/sync_state.ts";
 import { type EngineDeps, type EngineStep, runSync } from "../../src/sync/engine.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
 import { planWindows } from "../../src/sources/windows.ts";
@@ -67,10 +67,10 @@ async function world(
 }
 
 async function assertBuyerCountsExact(db: Db): Promise<number> {
-  const buyers = await buyersOf(db).find({}).toArray();
+  const buyers = await buyersCollection(db).find({}).toArray();
   assert(buyers.length > 0, "some buyers were stored");
   for (const buyer of buyers) {
-    const n = await contractsOf(db).countDocuments({ buyerOrgs: buyer.orgId });
+    const n = await contractsCollection(db).countDocuments({ buyerOrgs: buyer.orgId });
     assertEquals(buyer.contractCount, n, `contractCount of ${buyer.orgId}`);
   }
   return buyers.length;
@@ -103,11 +103,11 @@ Deno.test({
       ftsRun.error ?? cfRun.error ?? "",
     );
     assertEquals(
-      await contractsOf(w.db).countDocuments({ source: "fts" }),
+      await contractsCollection(w.db).countDocuments({ source: "fts" }),
       distinctNotices("fts", fts),
     );
     assertEquals(
-      await contractsOf(w.db).countDocuments({ source: "cf" }),
+      await contractsCollection(w.db).countDocuments({ source: "cf" }),
       distinctNotices("cf", cf),
     );
     // every window was read: 4 days of 6 h windows overlapping by 30 min
@@ -159,7 +159,7 @@ Deno.test({
       assertEquals([replay.inserted, replay.updated], [0, 0]);
       assert(replay.unchanged > 0);
     }
-    await syncStateOf(w.db).updateOne({ _id: "cf" }, {
+    await syncStateCollection(w.db).updateOne({ _id: "cf" }, {
       $set: { window: null, watermark: null, mode: "backfill" },
     });
     assertEquals((await runSync(w.deps(), { source: "cf", trigger: "test" })).inserted, 0);
@@ -238,7 +238,7 @@ Deno.test({
       assertStringIncludes(r.error ?? "", `held by run ${worked[0]._id}`);
       assertEquals(r.pages, 0);
     }
-    assertEquals(await contractsOf(w.db).countDocuments({}), 100);
+    assertEquals(await contractsCollection(w.db).countDocuments({}), 100);
   },
 });
 
@@ -266,7 +266,7 @@ Deno.test({
     const state = await loadState(w.db, "fts");
     assertEquals([state?.window, state?.mode, state?.lastRunId], [null, "incremental", "newcomer"]);
     assertNotEquals(state?.fence, undefined);
-    assertEquals(await contractsOf(w.db).countDocuments({}), 150);
+    assertEquals(await contractsCollection(w.db).countDocuments({}), 150);
   },
 });
 
@@ -295,7 +295,7 @@ Deno.test({
       range: { from: FROM, to: new Date("2026-11-21T00:00:00Z") },
     });
     assertEquals(replay.stale, 1);
-    const stored = await contractsOf(w.db).findOne({ noticeId: guid });
+    const stored = await contractsCollection(w.db).findOne({ noticeId: guid });
     assertEquals([stored?.title, stored?.releaseId], ["amended title", `${guid}-2`]);
   },
 });

@@ -7,11 +7,11 @@ import { assert, assertEquals, assertMatch } from "@std/assert";
 import { MongoClient } from "mongodb";
 import { manualClock } from "../../src/clock.ts";
 import { loadConfig, type SourceId } from "../../src/config.ts";
-import { contractsOf } from "../../src/db/contracts.ts";
+import { contractsCollection } from "../../src/db/contracts.ts";
 import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
-import { quarantineOf } from "../../src/db/quarantine.ts";
-import { type RunDoc, runsOf } from "../../src/db/runs.ts";
+import { quarantineCollection } from "../../src/db/quarantine.ts";
+import { type RunDoc, runsCollection } from "../../src/db/runs.ts";
 import { loadState } from "../../src/db/sync_state.ts";
 import { type EngineDeps, runSync } from "../../src/sync/engine.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
@@ -245,10 +245,10 @@ for (const c of CASES) {
             // a failed run leaves the cursor at the page that failed; the next starts there
             assertEquals(runs[i].from, runs[i - 1].to, "resumed where it stopped");
           }
-          const stored = await contractsOf(db).find({}).toArray();
+          const stored = await contractsCollection(db).find({}).toArray();
           const ids = stored.map((d) => d.releaseId);
           assertEquals(new Set(ids).size, ids.length, "each release stored once");
-          const quarantined = await quarantineOf(db).find({}).toArray();
+          const quarantined = await quarantineCollection(db).find({}).toArray();
           assertEquals(quarantined.length, c.quarantined ?? 0);
           for (const q of quarantined) assert(q.raw.includes(bad!), "the bad release, raw");
           const expected = releases.map((r) => r.id).filter((id) => id !== bad);
@@ -300,7 +300,7 @@ Deno.test({
     assertEquals(resumed.outcome, "caught-up");
     assertEquals(resumed.from, failed.to, "resumed at the last committed page");
     // the failed run could not be recorded during the outage: it was kept, then written
-    const recorded = await runsOf(db).findOne({ _id: failed._id });
+    const recorded = await runsCollection(db).findOne({ _id: failed._id });
     assertEquals([recorded?.outcome, recorded?.pages], ["error", 2]);
 
     // the same as a run that never saw an outage

@@ -2,11 +2,11 @@
  * Cron schedules as `Deno.cron` reads them: five fields (minute, hour, day of month, month,
  * day of week), UTC. Pure: parses and checks an expression and works out the shortest gap
  * between two ticks, so the configuration can refuse a run budget that does not fit the
- * interval. The cron *handler* is in `sync/cron.ts`.
+ * interval. The cron *handler* is in `sync/cron_handler.ts`.
  *
  * @example
  * ```ts
- * import { cronIntervalMs, parseCron } from "./cron.ts";
+ * import { cronIntervalMs, parseCron } from "./cron_schedule.ts";
  * const schedule = parseCron("0 * * * *");
  * if (schedule) cronIntervalMs(schedule); // 3600000
  * ```

@@ -1,18 +1,23 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { cronIntervalMs, parseCron } from "../src/cron.ts";
+import { cronIntervalMs, parseCron } from "../src/cron_schedule.ts";
 import { loadConfig } from "../src/config.ts";
-import { contractsOf } from "../src/db/contracts.ts";
+import { contractsCollection } from "../src/db/contracts.ts";
 import { ensureIndexes } from "../src/db/indexes.ts";
 import { recentRuns, type RunDoc } from "../src/db/runs.ts";
-import { createCronHandler, CRON_BACKOFF, CRON_NAME, CronRunError } from "../src/sync/cron.ts";
+import {
+  createCronHandler,
+  CRON_BACKOFF,
+  CRON_NAME,
+  CronRunError,
+} from "../src/sync/cron_handler.ts";
 import { engineDeps } from "../src/sync/wiring.ts";
 import { freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.ts";
 import { startMain } from "./support/process.ts";
 import { startReplayServer } from "./support/replay_server.ts";
 import { snapshot } from "./support/snapshot.ts";
 import { syntheticReleases } from "./support/replay_data.ts";
-import { quarantine, quarantineOf } from "../src/db/quarantine.ts";
-import { MAPPING_VERSION } from "../src/ocds/contract.ts";
+import { quarantine, quarantineCollection } from "../src/db/quarantine.ts";
+import { MAPPING_VERSION } from "../src/ocds/documents.ts";
 import { fastEnv, replayData, startHarness } from "./http/harness.ts";
 
 Deno.test("parseCron reads the 5-field forms Deno.cron takes, and refuses the rest", () => {
@@ -87,7 +92,7 @@ mongoTest(
       await single();
       const parts = ["contracts", "buyers"] as const;
       assertEquals(await snapshot(db, parts), await snapshot(other, parts));
-      assertEquals(await contractsOf(db).countDocuments({}), 80);
+      assertEquals(await contractsCollection(db).countDocuments({}), 80);
     } finally {
       kv.close();
     }
@@ -100,7 +105,8 @@ mongoTest("the same tick delivered again afterwards changes nothing", async (db)
   const first = await tick();
   assertEquals(first.map((r) => r.outcome), ["caught-up", "caught-up"]);
   const hashes = async () =>
-    (await contractsOf(db).find({}).toArray()).map((c) => `${c.noticeId}:${c.contentHash}`).sort();
+    (await contractsCollection(db).find({}).toArray()).map((c) => `${c.noticeId}:${c.contentHash}`)
+      .sort();
   const before = await hashes();
   const again = await tick();
   assertEquals(again.map((r) => [r.outcome, r.inserted, r.updated]), [
@@ -189,6 +195,9 @@ mongoTest("a tick re-tries releases quarantined under an older mapping version",
   }], new Date());
   const tick = createCronHandler({ config: h.config, ready: () => Promise.resolve(h.engine) });
   await tick();
-  assertEquals(await quarantineOf(db).countDocuments({}), 0);
-  assertEquals((await contractsOf(db).findOne({ noticeId: release.id }))?.releaseId, release.id);
+  assertEquals(await quarantineCollection(db).countDocuments({}), 0);
+  assertEquals(
+    (await contractsCollection(db).findOne({ noticeId: release.id }))?.releaseId,
+    release.id,
+  );
 });

@@ -7,7 +7,7 @@ import {
   type LeaseValue,
   releaseLease,
   renewLease,
-} from "../../src/sync/lock.ts";
+} from "../../src/sync/lease.ts";
 
 function held(r: Acquired): Lease {
   if (!r.ok) throw new Error(`expected the lease, held by ${r.holder.owner}`);

@@ -19,7 +19,7 @@ import { recordRun, type RunDoc, runRecord, type RunTrigger } from "../db/runs.t
 import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
 import { retryQuarantine } from "./quarantine_retry.ts";
-import { MAPPING_VERSION } from "../ocds/contract.ts";
+import { MAPPING_VERSION } from "../ocds/documents.ts";
 
 /** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
 export const CRON_NAME = "procurement sync";
