@@ -17,6 +17,11 @@ import { contractsCollection } from "./contracts.ts";
 export interface BuyerDoc extends Buyer {
   /** Contracts naming this buyer (`buyerOrgs`); always equal to a count over `contracts`. */
   readonly contractCount: number;
+  /**
+   * Procurements naming this buyer: the distinct ocids of the contracts above, which is what
+   * `procurements` holds (a procurement's `buyerOrgs` are its notices' buyers).
+   */
+  readonly procurementCount: number;
   readonly firstSeenAt: Date;
   readonly countedAt: Date;
 }
@@ -47,18 +52,23 @@ export async function writeBuyers(
 ): Promise<void> {
   const ids = [...new Set([...touched, ...buyers.map((b) => b.orgId)])];
   if (ids.length === 0) return;
-  const counts = new Map<string, number>(ids.map((id) => [id, 0]));
-  const groups = contractsCollection(db).aggregate<{ _id: string; n: number }>([
+  const counts = new Map<string, { n: number; p: number }>();
+  // Procurements are counted in the same pass (distinct ocids): exact under any replay, and no
+  // extra round trip. The ocid lists travel whole because jongodb cannot $size them.
+  const groups = contractsCollection(db).aggregate<{ _id: string; n: number; ocids: string[] }>([
     { $match: { buyerOrgs: { $in: ids } } },
     { $unwind: "$buyerOrgs" },
     { $match: { buyerOrgs: { $in: ids } } },
-    { $group: { _id: "$buyerOrgs", n: { $sum: 1 } } },
+    { $group: { _id: "$buyerOrgs", n: { $sum: 1 }, ocids: { $addToSet: "$ocid" } } },
   ]);
-  for await (const g of groups) counts.set(g._id, g.n);
+  for await (const g of groups) counts.set(g._id, { n: g.n, p: g.ocids.length });
 
   const known = new Map(buyers.map((b) => [b.orgId, b]));
   const ops: AnyBulkWriteOperation<BuyerDoc>[] = ids.map((orgId) => {
-    const count = { $set: { contractCount: counts.get(orgId) ?? 0, countedAt: now } };
+    const counted = counts.get(orgId);
+    const count = {
+      $set: { contractCount: counted?.n ?? 0, procurementCount: counted?.p ?? 0, countedAt: now },
+    };
     const buyer = known.get(orgId);
     // A buyer only touched (a contract moved away from it) is recounted, never created.
     if (!buyer) return { updateOne: { filter: { orgId }, update: count } };

@@ -41,6 +41,8 @@ export interface WriteCounts {
 export interface ContractWrite extends WriteCounts {
   /** Buyer ids whose counts may have changed (new and previous `buyerOrgs`). */
   readonly touchedBuyers: readonly string[];
+  /** Ocids that updated notices left (a newer release moved the notice to another ocid). */
+  readonly leftOcids: readonly string[];
 }
 
 /** The collection, typed. */
@@ -73,6 +75,7 @@ const STORED_FIELDS = [
   "releaseId",
   "contentHash",
   "buyerOrgs",
+  "ocid",
 ] as const;
 type StoredKey = Pick<ContractDoc, typeof STORED_FIELDS[number]>;
 const STORED_PROJECTION = Object.fromEntries(STORED_FIELDS.map((f) => [f, 1]));
@@ -95,7 +98,7 @@ export async function writeContracts(
   now: Date,
 ): Promise<ContractWrite> {
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
-  if (contracts.length === 0) return { ...counts, touchedBuyers: [] };
+  if (contracts.length === 0) return { ...counts, touchedBuyers: [], leftOcids: [] };
   const bySource = new Map<SourceId, string[]>();
   for (const c of contracts) {
     bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
@@ -108,6 +111,7 @@ export async function writeContracts(
   for await (const doc of cursor) stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
 
   const touched = new Set<string>();
+  const left = new Set<string>();
   const fresh: ContractDoc[] = [];
   const updates: AnyBulkWriteOperation<ContractDoc>[] = [];
   for (const contract of contracts) {
@@ -128,6 +132,7 @@ export async function writeContracts(
       continue;
     }
     counts.updated++;
+    if (old.ocid !== contract.ocid) left.add(old.ocid);
     // Guarded by what was read: a concurrent newer write is never overwritten.
     const key = { source: contract.source, noticeId: contract.noticeId };
     updates.push({
@@ -139,7 +144,7 @@ export async function writeContracts(
   }
   if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
   if (fresh.length > 0) await insertNewContracts(db, fresh);
-  return { ...counts, touchedBuyers: [...touched] };
+  return { ...counts, touchedBuyers: [...touched], leftOcids: [...left] };
 }
 
 /**

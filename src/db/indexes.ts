@@ -10,6 +10,7 @@
 import type { Db } from "mongodb";
 import { ensureBuyerIndexes } from "./buyers.ts";
 import { ensureContractIndexes } from "./contracts.ts";
+import { ensureProcurementIndexes } from "./procurements.ts";
 import { ensureQuarantineIndexes } from "./quarantine.ts";
 import { ensureRunIndexes } from "./runs.ts";
 
@@ -20,5 +21,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
     ensureBuyerIndexes(db),
     ensureRunIndexes(db),
     ensureQuarantineIndexes(db),
+    ensureProcurementIndexes(db),
   ]);
 }

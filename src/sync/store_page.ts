@@ -1,6 +1,7 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins), recount their buyers, set
- * aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
+ * Stores one page of releases: map, write contracts (newer wins), recount their buyers,
+ * recompile the procurements of the ocids it touched, set aside what could not be mapped or
+ * parsed. Idempotent: storing a page again changes nothing.
  * Used by the engine for every page and by quarantine retries.
  *
  * @example
@@ -16,6 +17,7 @@ import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import { compileProcurements } from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
@@ -25,11 +27,14 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
+  /** Procurements compiled from the notices of the ocids the page touched. */
+  readonly procurements: number;
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
- * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
+ * Maps and stores `releases` (and quarantines `rejected` text) in at most seven round trips:
+ * contracts read + bulk write, buyers aggregation + bulk write, procurements read + bulk
+ * write, quarantine bulk write.
  */
 export async function storePage(
   db: Db,
@@ -41,6 +46,7 @@ export async function storePage(
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
   const written = await writeContracts(db, mapped.map((m) => m.contract), now);
   await writeBuyers(db, buyers, written.touchedBuyers, now);
+  const procurements = await compileTouched(db, source, mapped, written.leftOcids);
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,
@@ -72,7 +78,22 @@ export async function storePage(
     stale: written.stale + superseded.length,
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+    procurements: procurements.compiled,
   };
+}
+
+/**
+ * Recompiles the procurements of every ocid on the page — unchanged and stale notices
+ * included, so a replay after a crash between the contracts and this step repairs it — and of
+ * the ocids notices moved away from. Two round trips (one read, one bulk write).
+ */
+function compileTouched(
+  db: Db,
+  source: SourceId,
+  mapped: readonly { readonly contract: { readonly ocid: string } }[],
+  leftOcids: readonly string[],
+) {
+  return compileProcurements(db, source, [...mapped.map((m) => m.contract.ocid), ...leftOcids]);
 }
 
 function safeJson(value: unknown): string {

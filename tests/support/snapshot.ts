@@ -1,6 +1,6 @@
 /**
- * A canonical view of what the sync stored, to compare two databases: every contract, buyer
- * and sync state, sorted, without the fields that only record *when* something ran.
+ * A canonical view of what the sync stored, to compare two databases: every contract, buyer,
+ * procurement and sync state, sorted, without the fields that only record *when* something ran.
  *
  * @example
  * ```ts
@@ -26,10 +26,13 @@ function strip(doc: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !RUN_FIELDS.has(k)));
 }
 
+/** The collections a snapshot can hold. */
+export type SnapshotPart = "contracts" | "buyers" | "procurements" | "sync_state";
+
 /** What the sync stored, canonical. `parts` limits it (e.g. to data without sync state). */
 export async function snapshot(
   db: Db,
-  parts: readonly ("contracts" | "buyers" | "sync_state")[] = ["contracts", "buyers", "sync_state"],
+  parts: readonly SnapshotPart[] = ["contracts", "buyers", "procurements", "sync_state"],
 ): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const part of parts) {
@@ -39,6 +42,8 @@ export async function snapshot(
         ? `${d.source}|${d.noticeId}`
         : part === "buyers"
         ? String(d.orgId)
+        : part === "procurements"
+        ? `${d.source}|${d.ocid}`
         : String(d._id);
     docs.sort((a, b) => key(a).localeCompare(key(b)));
     out[part] = docs.map((d) => ({ key: key(d), ...strip(d) }));
