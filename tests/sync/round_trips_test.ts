@@ -15,7 +15,7 @@ import { startReplayServer } from "../support/replay_server.ts";
 import { syntheticReleases } from "../support/replay_data.ts";
 
 Deno.test({
-  name: "a backfill costs at most 6 MongoDB commands per page, at any page size",
+  name: "a backfill costs at most 9 MongoDB commands per page, at any page size",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -50,8 +50,10 @@ Deno.test({
       assertEquals(run.outcome, "caught-up");
       perPage.push(commands / run.pages);
     }
-    // find + insert + aggregate + buyers bulk + state save, plus the run's own bookkeeping
-    for (const n of perPage) assert(n <= 6, `commands per page: ${perPage.join(", ")}`);
+    // find + insert + aggregate + buyers bulk + procurements read + procurements bulk + state
+    // save, plus the run's own bookkeeping: within the page budget of 9 shared by every issue
+    console.log(`commands per page at sizes 10, 100: ${perPage.map((n) => n.toFixed(2))}`);
+    for (const n of perPage) assert(n <= 9, `commands per page: ${perPage.join(", ")}`);
     await client.close();
   },
 });

@@ -1,0 +1,163 @@
+/**
+ * The `procurements` collection as the sync keeps it: compiled after every page from the
+ * stored notices of the ocids the page touched, the same whatever the order, page split or
+ * replays; buyers' exact `procurementCount`.
+ */
+import { assertEquals } from "@std/assert";
+import type { Db } from "mongodb";
+import { buyersCollection } from "../../src/db/buyers.ts";
+import { contractsCollection } from "../../src/db/contracts.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
+import {
+  compileProcurements,
+  procurementId,
+  procurementsCollection,
+} from "../../src/db/procurements.ts";
+import { compileProcurement } from "../../src/ocds/procurement.ts";
+import { storePage } from "../../src/sync/store_page.ts";
+import { CHAIN_SHAPES, ftsChain, ftsRelease } from "../support/chains.ts";
+import { freshDb, mongoTest } from "../support/mongo.ts";
+import { prng } from "../support/random.ts";
+import { snapshot } from "../support/snapshot.ts";
+
+const FROM = new Date("2026-02-01T00:00:00Z");
+const NOW = new Date("2026-06-01T00:00:00Z");
+
+async function store(db: Db, releases: readonly unknown[]): Promise<void> {
+  await storePage(db, "fts", { releases, rejected: [] }, null, NOW);
+}
+
+/** Every stored procurement without `_id`, by id. */
+async function procurements(db: Db): Promise<Map<string, unknown>> {
+  const docs = await procurementsCollection(db).find({}).toArray();
+  return new Map(docs.map(({ _id, ...rest }) => [_id, rest]));
+}
+
+mongoTest(
+  "a chain stored page by page compiles to what its stored notices compile to",
+  async (db) => {
+    await ensureIndexes(db);
+    const chain = ftsChain(1, ["UK1", "UK2", "UK4", "UK6", "UK7", "UK10"], FROM);
+    for (const release of chain) await store(db, [release]);
+    const ocid = chain[0].ocid as string;
+    const stored = await procurementsCollection(db).findOne({ _id: procurementId("fts", ocid) });
+    if (stored === null) throw new Error("no procurement stored");
+    assertEquals(stored.phase, "changed");
+    assertEquals(stored.timeline.length, 6);
+    const notices = await contractsCollection(db).find({ ocid }).toArray();
+    const { _id: _, ...doc } = stored;
+    assertEquals(doc, compileProcurement({ source: "fts", ocid }, notices));
+
+    const before = await snapshot(db, ["contracts", "buyers", "procurements"]);
+    await store(db, chain); // a replay of everything at once
+    await store(db, [chain[2]]);
+    assertEquals(await snapshot(db, ["contracts", "buyers", "procurements"]), before);
+  },
+);
+
+mongoTest("buyers count procurements exactly: distinct ocids of their notices", async (db) => {
+  await ensureIndexes(db);
+  const buyer = { id: "GB-PPON-BUYR-0042", name: "Buyer 42" };
+  const other = { id: "GB-PPON-BUYR-0043", name: "Buyer 43" };
+  const releases = [
+    ftsRelease("000001-2026", "ocds-h6vhtk-a", "UK4", FROM, buyer, 1),
+    ftsRelease("000002-2026", "ocds-h6vhtk-a", "UK6", new Date("2026-03-01T00:00:00Z"), buyer, 1),
+    ftsRelease("000003-2026", "ocds-h6vhtk-b", "UK4", FROM, buyer, 2),
+    ftsRelease("000004-2026", "ocds-h6vhtk-c", "UK4", FROM, other, 3),
+  ];
+  const counts = async () =>
+    (await buyersCollection(db).find({}).sort({ orgId: 1 }).toArray()).map((b) => [
+      b.orgId,
+      b.contractCount,
+      b.procurementCount,
+    ]);
+  await store(db, releases.slice(0, 2));
+  await store(db, releases.slice(2));
+  const expected = [["GB-PPON-BUYR-0042", 3, 2], ["GB-PPON-BUYR-0043", 1, 1]];
+  assertEquals(await counts(), expected);
+  await store(db, releases.reverse()); // replayed in another order
+  assertEquals(await counts(), expected);
+  // a notice that moves to the other buyer's procurement leaves both counts exact
+  const moved = ftsRelease("000003-2026", "ocds-h6vhtk-c", "UK4", NOW, other, 2);
+  await store(db, [moved]);
+  assertEquals(await counts(), [["GB-PPON-BUYR-0042", 2, 1], ["GB-PPON-BUYR-0043", 2, 1]]);
+});
+
+mongoTest("a notice that moves to another ocid leaves its old procurement", async (db) => {
+  await ensureIndexes(db);
+  const buyer = { id: "GB-PPON-BUYR-0001", name: "Buyer 1" };
+  await store(db, [ftsRelease("000010-2026", "ocds-h6vhtk-old", "UK4", FROM, buyer, 1)]);
+  assertEquals([...(await procurements(db)).keys()], ["fts:ocds-h6vhtk-old"]);
+  await store(db, [ftsRelease("000010-2026", "ocds-h6vhtk-new", "UK4", NOW, buyer, 1)]);
+  assertEquals([...(await procurements(db)).keys()], ["fts:ocds-h6vhtk-new"]);
+  // and compiling an ocid with no notice at all removes nothing else
+  const none = await compileProcurements(db, "fts", ["ocds-h6vhtk-none"]);
+  assertEquals([none.compiled, none.removed, none.notices], [0, 0, 0]);
+});
+
+mongoTest("the two sources are never merged, even with the same ocid", async (db) => {
+  await ensureIndexes(db);
+  const buyer = { id: "GB-PPON-BUYR-0001", name: "Buyer 1" };
+  const fts = ftsRelease("000020-2026", "ocds-b5fd17-shared", "UK4", FROM, buyer, 1);
+  const cf = {
+    id: "7835a506-a523-46bd-836a-60a9b8ce418e-1",
+    ocid: fts.ocid,
+    date: fts.date,
+    tag: ["award"],
+    buyer,
+    parties: [{ ...buyer, roles: ["buyer"] }],
+  };
+  await storePage(db, "fts", { releases: [fts], rejected: [] }, null, NOW);
+  await storePage(db, "cf", { releases: [cf], rejected: [] }, null, NOW);
+  const all = await procurements(db);
+  assertEquals([...all.keys()].sort(), ["cf:ocds-b5fd17-shared", "fts:ocds-b5fd17-shared"]);
+  const phases = (await procurementsCollection(db).find({}).sort({ _id: 1 }).toArray())
+    .map((p) => [p.source, p.phase, p.timeline.length]);
+  assertEquals(phases, [["cf", "awarded", 1], ["fts", "open", 1]]);
+});
+
+Deno.test({
+  name: "property: 200 chains in random orders, page splits and replays give identical documents",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const chains = Array.from(
+      { length: 200 },
+      (_, i) => ftsChain(i, CHAIN_SHAPES[i % CHAIN_SHAPES.length], FROM),
+    );
+    const releases = chains.flat();
+    const random = prng(2026);
+    let reference: Awaited<ReturnType<typeof snapshot>> | null = null;
+    for (let round = 0; round < 3; round++) {
+      const { db } = await freshDb(`procurement_property_${round}`);
+      await ensureIndexes(db);
+      const order = round === 0 ? releases : [...releases].sort(() => random() - 0.5);
+      let at = 0;
+      while (at < order.length) {
+        const size = 1 + Math.floor(random() * 60);
+        const page = order.slice(at, at + size);
+        await store(db, page);
+        // now and then a page is delivered twice (a crash before its cursor was saved)
+        if (random() < 0.2) await store(db, page);
+        at += size;
+      }
+      const snap = await snapshot(db, ["contracts", "buyers", "procurements"]);
+      assertEquals(snap.procurements.length, 200);
+      if (reference === null) reference = snap;
+      else assertEquals(snap, reference, `round ${round}`);
+    }
+    const phases = new Map<string, number>();
+    for (const p of reference!.procurements as { phase: string }[]) {
+      phases.set(p.phase, (phases.get(p.phase) ?? 0) + 1);
+    }
+    // every shape's phase is represented (see CHAIN_SHAPES)
+    assertEquals([...phases.keys()].sort(), [
+      "awarded",
+      "cancelled",
+      "changed",
+      "contracted",
+      "planned",
+      "terminated",
+    ]);
+  },
+});
