@@ -64,6 +64,17 @@ export async function ensureProcurementIndexes(db: Db): Promise<void> {
 /** Bookkeeping of the stored notices that the compiler never reads. */
 const NOT_READ = { _id: 0, firstSeenAt: 0, updatedAt: 0, contentHash: 0, warnings: 0 } as const;
 
+/** Options of {@linkcode compileProcurements}. */
+export interface CompileOptions {
+  /**
+   * Also remove, in the same bulk write, every procurement of the source whose ocid lies in
+   * `(after, upTo]` (`after` `null`: from the first; `upTo` `null`: to the last) and is not
+   * among `ocids`: the rebuild walks `contracts` in ocid order, so a procurement in a walked
+   * range that no stored notice names any more is an orphan.
+   */
+  readonly sweep?: { readonly after: string | null; readonly upTo: string | null };
+}
+
 /** What compiling a set of ocids did. */
 export interface CompileCounts {
   /** Procurements written (created or replaced). */
@@ -88,18 +99,23 @@ export async function compileProcurements(
   db: Db,
   source: SourceId,
   ocids: readonly string[],
+  options: CompileOptions = {},
 ): Promise<CompileCounts> {
   const wanted = [...new Set(ocids)];
-  if (wanted.length === 0) return { compiled: 0, removed: 0, notices: 0 };
+  if (wanted.length === 0 && options.sweep === undefined) {
+    return { compiled: 0, removed: 0, notices: 0 };
+  }
   const byOcid = new Map<string, CompilerNotice[]>(wanted.map((o) => [o, []]));
   let notices = 0;
-  const cursor = contractsCollection(db).find(
-    { source, ocid: { $in: wanted } },
-    { projection: NOT_READ },
-  );
-  for await (const doc of cursor) {
-    byOcid.get(doc.ocid)?.push(doc);
-    notices++;
+  if (wanted.length > 0) {
+    const cursor = contractsCollection(db).find(
+      { source, ocid: { $in: wanted } },
+      { projection: NOT_READ },
+    );
+    for await (const doc of cursor) {
+      byOcid.get(doc.ocid)?.push(doc);
+      notices++;
+    }
   }
   const ops: AnyBulkWriteOperation<ProcurementDoc>[] = [];
   let compiled = 0;
@@ -116,6 +132,32 @@ export async function compileProcurements(
       });
     }
   }
+  if (options.sweep !== undefined) {
+    ops.push({ deleteMany: { filter: sweepFilter(source, wanted, options.sweep) } });
+  }
   const result = await procurementsCollection(db).bulkWrite(ops, { ordered: false });
   return { compiled, removed: result.deletedCount, notices };
+}
+
+/**
+ * The procurements of `source` with an ocid in `(after, upTo]` other than `keep`. Ids are
+ * `{source}:{ocid}`, so within one source their order is the ocids' order (`;` is the
+ * character after `:`, the end of the source's range).
+ */
+function sweepFilter(
+  source: SourceId,
+  keep: readonly string[],
+  range: { readonly after: string | null; readonly upTo: string | null },
+) {
+  return {
+    _id: {
+      ...(range.after === null
+        ? { $gt: `${source}:` }
+        : { $gt: procurementId(source, range.after) }),
+      ...(range.upTo === null
+        ? { $lt: `${source};` }
+        : { $lte: procurementId(source, range.upTo) }),
+      $nin: keep.map((ocid) => procurementId(source, ocid)),
+    },
+  };
 }

@@ -20,6 +20,7 @@ import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
 import { retryQuarantine } from "./quarantine_retry.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
+import { compileTarget, rebuildStep } from "./procurement_rebuild.ts";
 
 /** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
 export const CRON_NAME = "procurement sync";
@@ -96,6 +97,7 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     }
     log.info(`The ${trigger} sync finished: ${line}.`);
     await retryAfterMappingChange(engine);
+    await rebuildAfterVersionChange(engine);
     return runs;
   };
 }
@@ -120,6 +122,32 @@ async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
     }
   } catch (error) {
     log.error(`Could not retry the quarantine: ${errorText(error)}; the next tick tries again.`);
+  }
+}
+
+/** Time one tick may spend rebuilding procurements after a compile or mapping change. */
+export const REBUILD_TICK_BUDGET_MS = 60_000;
+
+/**
+ * Procurements compiled under other rules (`COMPILE_VERSION`, `MAPPING_VERSION`) are rebuilt
+ * from the stored notices, a time-bounded share per tick, resuming where the last tick
+ * stopped. One read per tick once they are built. Never throws.
+ */
+async function rebuildAfterVersionChange(engine: EngineDeps): Promise<void> {
+  const log = getLog("sync");
+  try {
+    const step = await rebuildStep(engine.db, {
+      now: () => engine.clock.now(),
+      budgetMs: REBUILD_TICK_BUDGET_MS,
+    });
+    if (step.ran) {
+      log.info(
+        `Procurements rebuilt for ${compileTarget()}: ${step.compiled} compiled this tick, ` +
+          (step.done ? "done." : `continuing at ${step.source} next tick.`),
+      );
+    }
+  } catch (error) {
+    log.error(`Could not rebuild procurements: ${errorText(error)}; the next tick continues.`);
   }
 }
 

@@ -9,7 +9,11 @@
  *
  * Prints releases/s of both, their ratio, and MongoDB round trips per page (counted with the
  * driver's command monitoring), alternating the two for `--rounds` rounds so machine noise
- * hits both alike. Needs MONGODB_URI or the embedded jongodb.
+ * hits both alike. The cost of keeping procurements is reported beside the rest: the MongoDB
+ * time of the page's procurement step (its read of the touched ocids' notices and its bulk
+ * write) as a share of all MongoDB time, and a full rebuild of the procurements from the
+ * stored notices (`deno task compile`'s work) timed after the run. Needs MONGODB_URI or the
+ * embedded jongodb.
  * @module
  */
 import { MongoClient } from "mongodb";
@@ -19,6 +23,7 @@ import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { startEmbeddedMongo } from "../../src/db/embedded.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { runSync } from "../../src/sync/engine.ts";
+import { rebuildProcurements } from "../../src/sync/procurement_rebuild.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
 import { createSources } from "../../src/sources/mod.ts";
 import type { Position } from "../../src/sources/source.ts";
@@ -40,8 +45,21 @@ const FROM = new Date(NOW - 20 * 86_400_000);
 const embedded = Deno.env.get("MONGODB_URI") ? null : await startEmbeddedMongo();
 const uri = Deno.env.get("MONGODB_URI") ?? embedded!.uri;
 let commands = 0;
+/** MongoDB time of all commands, and of the procurement step's commands, in ms. */
+const mongoMs = { all: 0, procurements: 0 };
+const procurementRequests = new Set<number>();
 const client = new MongoClient(uri, { ...CLIENT_OPTIONS, monitorCommands: true });
-client.on("commandStarted", () => commands++);
+client.on("commandStarted", (e) => {
+  commands++;
+  const c = e.command;
+  const isCompileRead = c.find === "contracts" && c.filter?.ocid !== undefined;
+  const isCompileWrite = c.update === "procurements" || c.delete === "procurements";
+  if (isCompileRead || isCompileWrite) procurementRequests.add(e.requestId);
+});
+client.on("commandSucceeded", (e) => {
+  mongoMs.all += e.duration;
+  if (procurementRequests.delete(e.requestId)) mongoMs.procurements += e.duration;
+});
 const server = startReplayServer({ rateLimit: { fts: false, cf: false } });
 server.setReleases(
   source,
@@ -63,12 +81,27 @@ async function engineRound(round: number) {
   using kv = await Deno.openKv(":memory:");
   const deps = engineDeps(config, { db, kv, clock: manualClock(NOW) });
   const before = commands;
+  const mongoBefore = { ...mongoMs };
   const started = performance.now();
   const run = await runSync(deps, { source, trigger: "test", budgetMs: 3_600_000 });
   const ms = performance.now() - started;
   if (run.outcome !== "caught-up") throw new Error(`engine run ended ${run.outcome}: ${run.error}`);
+  const mongoAll = mongoMs.all - mongoBefore.all;
+  const mongoProcurements = mongoMs.procurements - mongoBefore.procurements;
+  const rebuildStarted = performance.now();
+  const rebuilt = await rebuildProcurements(db, { sources: [source] });
+  const rebuildMs = performance.now() - rebuildStarted;
   // the run's own bookkeeping (lease-free reads of state, run record) counted in, per page
-  return { ms, releases: run.releases, pages: run.pages, commands: commands - before };
+  return {
+    ms,
+    releases: run.releases,
+    pages: run.pages,
+    commands: commands - before,
+    mongoAll,
+    mongoProcurements,
+    rebuildMs,
+    procurements: rebuilt.compiled,
+  };
 }
 
 async function floorRound(round: number) {
@@ -100,22 +133,31 @@ async function floorRound(round: number) {
   return { ms: performance.now() - started, releases, pages };
 }
 
-const results: { engine: number[]; floor: number[]; rtPerPage: number[] } = {
-  engine: [],
-  floor: [],
-  rtPerPage: [],
-};
+const results: {
+  engine: number[];
+  floor: number[];
+  rtPerPage: number[];
+  compileShare: number[];
+  rebuildRate: number[];
+} = { engine: [], floor: [], rtPerPage: [], compileShare: [], rebuildRate: [] };
 for (let round = 0; round < rounds; round++) {
   const floor = await floorRound(round);
   const engine = await engineRound(round);
   results.floor.push(floor.releases / (floor.ms / 1000));
   results.engine.push(engine.releases / (engine.ms / 1000));
   results.rtPerPage.push(engine.commands / engine.pages);
+  results.compileShare.push(engine.mongoProcurements / engine.mongoAll);
+  results.rebuildRate.push(engine.procurements / (engine.rebuildMs / 1000));
   console.log(
     `round ${round + 1}: engine ${engine.releases} releases, ${engine.pages} pages in ` +
       `${engine.ms.toFixed(0)} ms; floor ${floor.releases} releases, ${floor.pages} pages in ` +
       `${floor.ms.toFixed(0)} ms; ${engine.commands} MongoDB commands ` +
-      `(${(engine.commands / engine.pages).toFixed(2)} per page)`,
+      `(${(engine.commands / engine.pages).toFixed(2)} per page); procurement step ` +
+      `${engine.mongoProcurements.toFixed(0)} of ${
+        engine.mongoAll.toFixed(0)
+      } ms of MongoDB time; ` +
+      `rebuild of ${engine.procurements} procurements from stored notices ` +
+      `${engine.rebuildMs.toFixed(0)} ms`,
   );
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -127,7 +169,8 @@ console.log(
   } releases/s, ` +
     `engine/floor = ${(e / f).toFixed(2)}; MongoDB round trips per page ${
       median(results.rtPerPage).toFixed(2)
-    }`,
+    }; procurements: ${(median(results.compileShare) * 100).toFixed(1)}% of the run's MongoDB ` +
+    `time, rebuild ${median(results.rebuildRate).toFixed(0)} procurements/s`,
 );
 await client.close();
 await server.close();
