@@ -14,6 +14,7 @@ import { errorText, secretsOfUri, setupLogging } from "../log.ts";
 import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import { markRebuilt, rebuildProcurements } from "../sync/procurement_rebuild.ts";
+import { runCli, UsageError } from "./flags.ts";
 
 const USAGE = `Usage: deno task compile [--source fts|cf|all] [--ocid OCID]
 
@@ -23,67 +24,47 @@ Rebuilds the procurements collection from the notices stored in contracts: no AP
   --help     this text
 Exit: 0 done, 1 the database failed, 2 bad arguments.`;
 
+const COMPILE_FLAGS = { source: "value", ocid: "value" } as const;
+
 /** Parsed command line. */
-export type CompileArgs =
-  | { readonly kind: "run"; readonly sources: readonly SourceId[]; readonly ocid: string | null }
-  | { readonly kind: "help" }
-  | { readonly kind: "bad"; readonly message: string };
+export interface CompileArgs {
+  readonly sources: readonly SourceId[];
+  /** Only this procurement, or `null` for all. */
+  readonly ocid: string | null;
+}
 
 // An ocid is short printable text; anything else is a typo or a pasted line.
 const OCID = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * Parses the arguments.
+ * Checks the parsed flags; throws a {@linkcode UsageError} saying what is wrong.
  *
  * @example
  * ```ts
- * parseCompileArgs(["--source=cf"]); // { kind: "run", sources: ["cf"], ocid: null }
- * parseCompileArgs(["--lots"]).kind; // "bad"
+ * compileArgs(new Map([["source", "cf"]])); // { sources: ["cf"], ocid: null }
  * ```
  */
-export function parseCompileArgs(args: readonly string[]): CompileArgs {
-  let source = "all";
-  let ocid: string | null = null;
-  const seen = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "-h" || a === "--help") return { kind: "help" };
-    const m = /^--(source|ocid)(?:=(.*))?$/s.exec(a);
-    if (m === null) return { kind: "bad", message: `unknown argument ${JSON.stringify(a)}` };
-    if (seen.has(m[1])) return { kind: "bad", message: `--${m[1]} given twice` };
-    seen.add(m[1]);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) return { kind: "bad", message: `--${m[1]} needs a value` };
-    if (m[1] === "source") source = value;
-    else ocid = value;
-  }
+export function compileArgs(flags: ReadonlyMap<string, string>): CompileArgs {
+  const source = flags.get("source") ?? "all";
   if (source !== "all" && !(SOURCE_IDS as readonly string[]).includes(source)) {
-    return {
-      kind: "bad",
-      message: `--source must be fts, cf or all, not ${JSON.stringify(source)}`,
-    };
+    throw new UsageError(`--source must be fts, cf or all, not ${JSON.stringify(source)}.`);
   }
+  const ocid = flags.get("ocid") ?? null;
   if (ocid !== null && !OCID.test(ocid)) {
-    return { kind: "bad", message: "--ocid must be an ocid such as ocds-h6vhtk-067fb8" };
+    throw new UsageError("--ocid must be an ocid such as ocds-h6vhtk-067fb8.");
   }
-  return { kind: "run", sources: source === "all" ? SOURCE_IDS : [source as SourceId], ocid };
+  return { sources: source === "all" ? SOURCE_IDS : [source as SourceId], ocid };
 }
 
-async function main(): Promise<number> {
-  const args = parseCompileArgs(Deno.args);
-  if (args.kind === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  if (args.kind === "bad") {
-    console.error(`${args.message}\n${USAGE}`);
-    return 2;
-  }
+async function main(flags: Map<string, string>): Promise<number> {
+  let args: CompileArgs;
   let config;
   try {
+    args = compileArgs(flags);
     config = loadConfig(Deno.env.toObject());
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : errorText(error));
+    if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+    else console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;
   }
   setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
@@ -129,4 +110,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) Deno.exit(await runCli(Deno.args, COMPILE_FLAGS, USAGE, main));

@@ -2,8 +2,9 @@
  * `deno task compile`: arguments, and a rebuild from stored notices alone that equals what the
  * sync built — after the procurements were lost, and one ocid at a time.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
-import { parseCompileArgs } from "../../src/cli/compile.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { compileArgs } from "../../src/cli/compile.ts";
+import { parseFlags, UsageError } from "../../src/cli/flags.ts";
 import { getMongoClient } from "../../src/db/client.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { procurementsCollection } from "../../src/db/procurements.ts";
@@ -15,22 +16,20 @@ import { childEnv, projectPath } from "../support/process.ts";
 import { snapshot } from "../support/snapshot.ts";
 
 Deno.test("compile arguments: defaults, one source, one ocid, and clear errors", () => {
-  assertEquals(parseCompileArgs([]), { kind: "run", sources: ["fts", "cf"], ocid: null });
-  assertEquals(parseCompileArgs(["--source", "cf", "--ocid=ocds-b5fd17-1"]), {
-    kind: "run",
+  const args = (list: string[]) => {
+    const flags = parseFlags(list, { source: "value", ocid: "value" });
+    if (flags === "help") throw new Error("help");
+    return compileArgs(flags);
+  };
+  assertEquals(args([]), { sources: ["fts", "cf"], ocid: null });
+  assertEquals(args(["--source", "cf", "--ocid=ocds-b5fd17-1"]), {
     sources: ["cf"],
     ocid: "ocds-b5fd17-1",
   });
-  assertEquals(parseCompileArgs(["--help"]), { kind: "help" });
-  const bad = (args: string[]) => {
-    const r = parseCompileArgs(args);
-    return r.kind === "bad" ? r.message : `not bad: ${JSON.stringify(r)}`;
-  };
-  assertStringIncludes(bad(["--lots"]), "unknown argument");
-  assertStringIncludes(bad(["--source", "ted"]), "--source must be fts, cf or all");
-  assertStringIncludes(bad(["--ocid"]), "--ocid needs a value");
-  assertStringIncludes(bad(["--ocid", "a b"]), "--ocid must be an ocid");
-  assertStringIncludes(bad(["--source", "cf", "--source", "fts"]), "given twice");
+  assertThrows(() => args(["--lots"]), UsageError, "Unknown flag");
+  assertThrows(() => args(["--source", "ted"]), UsageError, "--source must be fts, cf or all");
+  assertThrows(() => args(["--ocid"]), UsageError, "--ocid needs a value");
+  assertThrows(() => args(["--ocid", "a b"]), UsageError, "--ocid must be an ocid");
 });
 
 async function compileCli(args: string[], env: Record<string, string> = {}) {
@@ -53,7 +52,7 @@ Deno.test({
     assertStringIncludes(help.stdout, "Usage: deno task compile");
     const bad = await compileCli(["--fast"]);
     assertEquals(bad.code, 2);
-    assertStringIncludes(bad.stderr, 'unknown argument "--fast"');
+    assertStringIncludes(bad.stderr, 'Unknown flag "--fast"');
   },
 });
 
