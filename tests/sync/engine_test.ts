@@ -8,6 +8,7 @@ import { loadConfig, type SourceId } from "../../src/config.ts";
 import { buyersCollection } from "../../src/db/buyers.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
+import { procurementsCollection } from "../../src/db/procurements.ts";
 import { recentRuns } from "../../src/db/runs.ts";
 import { loadState, syncStateCollection } from "../../src/db/sync_state.ts";
 import { type EngineDeps, type EngineStep, runSync } from "../../src/sync/engine.ts";
@@ -72,6 +73,9 @@ async function assertBuyerCountsExact(db: Db): Promise<number> {
   for (const buyer of buyers) {
     const n = await contractsCollection(db).countDocuments({ buyerOrgs: buyer.orgId });
     assertEquals(buyer.contractCount, n, `contractCount of ${buyer.orgId}`);
+    // counted from contracts, it must match the procurements the sync compiled
+    const p = await procurementsCollection(db).countDocuments({ buyerOrgs: buyer.orgId });
+    assertEquals(buyer.procurementCount, p, `procurementCount of ${buyer.orgId}`);
   }
   return buyers.length;
 }
@@ -140,14 +144,14 @@ Deno.test({
 });
 
 Deno.test({
-  name: "replaying pages changes nothing: contracts and buyer counts stay exact",
+  name: "replaying pages changes nothing: contracts, procurements and buyer counts stay exact",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
     const cf = syntheticReleases("cf", 150, { from: FROM, to: TO, seed: 21 });
     await using w = await world({ cf });
     assertEquals((await runSync(w.deps(), { source: "cf", trigger: "test" })).outcome, "caught-up");
-    const before = await snapshot(w.db, ["contracts", "buyers"]);
+    const before = await snapshot(w.db, ["contracts", "buyers", "procurements"]);
     // replay everything through a range backfill, twice, and the main stream from its start
     for (let i = 0; i < 2; i++) {
       const replay = await runSync(w.deps(), {
@@ -163,7 +167,7 @@ Deno.test({
       $set: { window: null, watermark: null, mode: "backfill" },
     });
     assertEquals((await runSync(w.deps(), { source: "cf", trigger: "test" })).inserted, 0);
-    assertEquals(await snapshot(w.db, ["contracts", "buyers"]), before);
+    assertEquals(await snapshot(w.db, ["contracts", "buyers", "procurements"]), before);
     await assertBuyerCountsExact(w.db);
   },
 });

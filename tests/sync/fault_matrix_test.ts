@@ -315,8 +315,8 @@ Deno.test({
       },
     );
     assertEquals(clean.outcome, "caught-up");
-    const a = await snapshot(db, ["contracts", "buyers"]);
-    const b = await snapshot(reference, ["contracts", "buyers"]);
+    const a = await snapshot(db, ["contracts", "buyers", "procurements"]);
+    const b = await snapshot(reference, ["contracts", "buyers", "procurements"]);
     assertEquals(a, b);
     assertEquals(a.contracts.length, 120);
     await client.close();
