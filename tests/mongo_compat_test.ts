@@ -168,3 +168,53 @@ mongoTest("bulk updates without upsert leave absent documents absent", async (db
   assertEquals([res.matchedCount, res.upsertedCount], [1, 0]);
   assertEquals(await c.countDocuments({}), 1);
 });
+
+mongoTest("aggregate: $group collects distinct values with $addToSet", async (db) => {
+  const c = db.collection("c");
+  await c.insertMany([
+    { buyerOrgs: ["x", "y"], ocid: "a" },
+    { buyerOrgs: ["x"], ocid: "a" },
+    { buyerOrgs: ["x"], ocid: "b" },
+  ]);
+  const groups = await c.aggregate<{ _id: string; n: number; ocids: string[] }>([
+    { $match: { buyerOrgs: { $in: ["x", "y"] } } },
+    { $unwind: "$buyerOrgs" },
+    { $group: { _id: "$buyerOrgs", n: { $sum: 1 }, ocids: { $addToSet: "$ocid" } } },
+  ]).toArray();
+  const seen = groups.map((g) => [g._id, g.n, [...g.ocids].sort()]).sort();
+  assertEquals(seen, [["x", 3, ["a", "b"]], ["y", 1, ["a"]]]);
+});
+
+mongoTest(
+  "bulkWrite: replaceOne upserts by string _id (taken from the filter), deleteMany by _id range and $nin",
+  async (db) => {
+    const c = db.collection<{ _id: string; v: number }>("c");
+    const put = (id: string, v: number) => ({
+      replaceOne: { filter: { _id: id }, replacement: { v }, upsert: true },
+    });
+    const first = await c.bulkWrite([put("fts:a", 1), put("fts:b", 1), put("cf:a", 1)], {
+      ordered: false,
+    });
+    assertEquals(first.upsertedCount, 3);
+    const second = await c.bulkWrite([
+      put("fts:a", 2),
+      { deleteMany: { filter: { _id: { $gt: "fts:", $lt: "fts;", $nin: ["fts:a"] } } } },
+    ], { ordered: false });
+    assertEquals([second.upsertedCount, second.modifiedCount, second.deletedCount], [0, 1, 1]);
+    const left = await c.find({}).sort({ _id: 1 }).toArray();
+    assertEquals(left, [{ _id: "cf:a", v: 1 }, { _id: "fts:a", v: 2 }]);
+  },
+);
+
+mongoTest(
+  "find: range on one field, sort, limit, projection of one field (a slice walk)",
+  async (db) => {
+    const c = db.collection("c");
+    await c.insertMany(["c", "a", "b", "d"].map((ocid) => ({ source: "fts", ocid })));
+    await c.createIndexes([{ key: { source: 1, ocid: 1 }, name: "source_ocid" }]);
+    const slice = await c.find({ source: "fts", ocid: { $gt: "a" } }, {
+      projection: { _id: 0, ocid: 1 },
+    }).sort({ source: 1, ocid: 1 }).limit(2).toArray();
+    assertEquals(slice.map((d) => d.ocid), ["b", "c"]);
+  },
+);
