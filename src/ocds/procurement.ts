@@ -20,8 +20,8 @@
  * ```
  * @module
  */
-import type { Award, Contract, Money, SourceId, Supplier } from "./documents.ts";
-import { compareReleaseIds } from "./map_page.ts";
+import type { SourceId } from "./documents.ts";
+import { contractSlots, sumOf, uniqueSuppliers } from "./procurement_awards.ts";
 import {
   COMPILE_VERSION,
   type MissingNotice,
@@ -29,84 +29,25 @@ import {
   type Procurement,
   type ProcurementAward,
   type ProcurementLot,
-  type ProcurementSupplier,
   type ProcurementWarning,
   type ProvenanceField,
   type TimelineEntry,
 } from "./procurement_doc.ts";
+import { type AwardExtra, compareNotices, type CompilerNotice } from "./procurement_notice.ts";
 import { foldPhase, phaseEvent, UK_NOTICE_TYPES, UPDATE_TAGS } from "./procurement_phase.ts";
 import { summarize } from "./procurement_summary.ts";
 
-/** A lot as issue 12 maps it onto the contract documents. */
-export interface NoticeLot {
-  readonly id: string;
-  readonly title: string | null;
-  readonly status: string | null;
-  readonly value: Money | null;
-  readonly contractStart: Date | null;
-  readonly contractEnd: Date | null;
-  readonly contractDurationDays: number | null;
-  readonly cpvCodes: readonly string[];
-}
-
-/**
- * Contract fields added by issue 12 (names agreed across issues 12–14). Read when present,
- * so documents mapped before and after that change compile alike.
- */
-export interface RicherNoticeFields {
-  readonly awardedValue: number | null;
-  readonly awardedValueGross: number | null;
-  readonly valueKind: "estimate" | "awarded" | "both" | "none";
-  readonly contractDurationDays: number | null;
-  readonly deliveryRegions: readonly { readonly code: string | null; readonly name: string }[];
-  readonly procedure: string | null;
-  readonly framework: boolean;
-  readonly dps: boolean;
-  readonly callOff: boolean;
-  readonly legalRegime: string | null;
-  readonly suitability: { readonly sme: boolean | null; readonly vcse: boolean | null };
-  readonly lots: readonly NoticeLot[];
-  readonly documents: readonly { readonly title: string | null; readonly type: string | null }[];
-  readonly submissionUrl: string | null;
-}
-
-/** What the compiler reads: a stored contract document (bookkeeping fields are ignored). */
-export type CompilerNotice = Contract & Partial<RicherNoticeFields>;
+export type { CompilerNotice, NoticeLot, RicherNoticeFields } from "./procurement_notice.ts";
+export { compareNotices } from "./procurement_notice.ts";
 
 /** Timeline entries kept; the newest are kept, and a warning says how many were left out. */
 export const TIMELINE_LIMIT = 500;
 /** Notice ids listed in one warning or hint. */
 const IDS_LIMIT = 20;
 
-type AwardExtra = Award & { readonly lotIds?: readonly string[] };
-type SupplierExtra = Supplier & { readonly scale?: "sme" | "large" | null };
-
-/**
- * The total order of notices: release date, then release id (trailing numbers compared as
- * numbers), then notice id. Negative when `a` comes first.
- *
- * @example
- * ```ts
- * import { compareNotices } from "./procurement.ts";
- * const at = new Date("2026-01-01T00:00:00Z");
- * compareNotices({ releaseDate: at, releaseId: "g-9", noticeId: "g" },
- *   { releaseDate: at, releaseId: "g-10", noticeId: "g" }) < 0; // true
- * ```
- */
-export function compareNotices(
-  a: Pick<Contract, "releaseDate" | "releaseId" | "noticeId">,
-  b: Pick<Contract, "releaseDate" | "releaseId" | "noticeId">,
-): number {
-  const byDate = a.releaseDate.getTime() - b.releaseDate.getTime();
-  if (byDate !== 0) return byDate;
-  const byRelease = compareReleaseIds(a.releaseId, b.releaseId);
-  if (byRelease !== 0) return byRelease;
-  return a.noticeId < b.noticeId ? -1 : a.noticeId > b.noticeId ? 1 : 0;
-}
-
 const TENDERISH = new Set(["tender", "planning"]);
 const AWARDISH = new Set(["award", "contract", "implementation"]);
-const GONE_AWARD = new Set(["cancelled", "unsuccessful"]);
+const STAGES = new Set(["planning", "tender", "award", "contract", "implementation", "unknown"]);
 /** Procedures that never have a tender notice (direct awards, call-offs). */
 const NO_TENDER_HINTS = [
   "direct award",
@@ -196,83 +137,6 @@ function lastOverlapping(
     }
   }
   return earlier.at(-1);
-}
-
-function slotKey(a: AwardExtra, index: number, noticeId: string): string {
-  const lots = [...new Set(a.lotIds ?? [])].sort();
-  if (lots.length > 0) return `lots:${lots.join("\u0000")}`;
-  const who = [...new Set(a.suppliers.map((s) => s.id ?? `name:${s.name}`))].sort();
-  if (who.length > 0) return `suppliers:${who.join("\u0000")}`;
-  return a.id !== null ? `award:${a.id}` : `notice:${noticeId}#${index}`;
-}
-
-function toSupplier(s: SupplierExtra): ProcurementSupplier {
-  return { id: s.id, name: s.name, scale: s.scale ?? null };
-}
-
-/**
- * The procurement's contract slots: for each lot set (else supplier set, else award id), the
- * award of the newest current award or contract notice; cancelled or unsuccessful awards
- * close their slot. A contract change without awards but with a new awarded value changes the
- * only slot's value (with several slots it cannot be attributed and is left out).
- */
-function contractSlots(awardNotices: readonly CompilerNotice[]): ProcurementAward[] {
-  const slots = new Map<string, ProcurementAward>();
-  for (const n of awardNotices) {
-    const awards = n.awards as readonly AwardExtra[];
-    awards.forEach((a, i) => {
-      const key = slotKey(a, i, n.noticeId);
-      if (a.status !== null && GONE_AWARD.has(a.status)) {
-        slots.delete(key);
-        return;
-      }
-      slots.set(key, {
-        noticeId: n.noticeId,
-        awardId: a.id,
-        status: a.status,
-        date: a.date,
-        value: a.value,
-        suppliers: (a.suppliers as readonly SupplierExtra[]).map(toSupplier),
-        lotIds: [...(a.lotIds ?? [])],
-      });
-    });
-    const changed = n.awardedValue ?? null;
-    const changedGross = n.awardedValueGross ?? null;
-    if (awards.length === 0 && (changed !== null || changedGross !== null) && slots.size === 1) {
-      const [key, only] = [...slots][0];
-      slots.set(key, {
-        ...only,
-        noticeId: n.noticeId,
-        value: { amount: changed, amountGross: changedGross, currency: n.currency },
-      });
-    }
-  }
-  return [...slots.values()];
-}
-
-function sumOf(
-  slots: readonly ProcurementAward[],
-  currency: string | null,
-  pick: (m: Money) => number | null,
-): number | null {
-  let total: number | null = null;
-  for (const s of slots) {
-    if (s.value === null) continue;
-    if (s.value.currency !== null && currency !== null && s.value.currency !== currency) continue;
-    const v = pick(s.value);
-    if (v !== null) total = (total ?? 0) + v;
-  }
-  return total === null ? null : Math.round(total * 100) / 100;
-}
-
-function uniqueSuppliers(slots: readonly ProcurementAward[]): ProcurementSupplier[] {
-  const seen = new Map<string, ProcurementSupplier>();
-  for (const s of slots.flatMap((slot) => slot.suppliers)) {
-    const key = s.id !== null ? `id:${s.id}` : `name:${s.name}`;
-    const held = seen.get(key);
-    if (held === undefined || (held.scale === null && s.scale !== null)) seen.set(key, s);
-  }
-  return [...seen.values()];
 }
 
 function buyerWarnings(current: readonly CompilerNotice[]): ProcurementWarning[] {
@@ -378,7 +242,7 @@ function countsOf(
     implementation: 0,
     unknown: 0,
   };
-  for (const n of current) counts[n.stage]++;
+  for (const n of current) if (STAGES.has(n.stage)) counts[n.stage]++;
   return counts;
 }
 

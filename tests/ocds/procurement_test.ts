@@ -516,3 +516,15 @@ Deno.test({
     );
   },
 });
+
+Deno.test("a contract notice with an awarded value but no award entries opens its own slot", () => {
+  const s = supplier("GB-S", "Builder");
+  const p = compile(FTS, [
+    ftsNotice("000901-2026", "UK4", day(T, 0)),
+    ftsNotice("000902-2026", "UK7", day(T, 40), { awardedValue: 5000, suppliers: [s] }),
+  ]);
+  assertEquals(p.awardedValue, 5000);
+  assertEquals(p.awards.map((a) => [a.noticeId, a.suppliers.map((x) => x.name)]), [
+    ["000902-2026", ["Builder"]],
+  ]);
+});
