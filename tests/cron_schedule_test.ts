@@ -15,6 +15,7 @@ import { freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.t
 import { startMain } from "./support/process.ts";
 import { startReplayServer } from "./support/replay_server.ts";
 import { snapshot } from "./support/snapshot.ts";
+import { compileTarget, rebuildStateCollection } from "../src/sync/procurement_rebuild.ts";
 import { syntheticReleases } from "./support/replay_data.ts";
 import { quarantine, quarantineCollection } from "../src/db/quarantine.ts";
 import { MAPPING_VERSION } from "../src/ocds/documents.ts";
@@ -90,9 +91,12 @@ mongoTest(
         ready: () => Promise.resolve(engineDeps(h.config, { db: other, kv })),
       });
       await single();
-      const parts = ["contracts", "buyers"] as const;
+      const parts = ["contracts", "buyers", "procurements"] as const;
       assertEquals(await snapshot(db, parts), await snapshot(other, parts));
       assertEquals(await contractsCollection(db).countDocuments({}), 80);
+      // the tick also found no procurement rebuild for today's rules, and did it
+      const rebuilt = await rebuildStateCollection(db).findOne({ _id: "procurements" });
+      assertEquals([rebuilt?.target, rebuilt?.done], [compileTarget(), true]);
     } finally {
       kv.close();
     }
