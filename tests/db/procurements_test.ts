@@ -95,12 +95,12 @@ mongoTest("a notice that moves to another ocid leaves its old procurement", asyn
   assertEquals([none.compiled, none.removed, none.notices], [0, 0, 0]);
 });
 
-mongoTest("the two sources are never merged, even with the same ocid", async (db) => {
+mongoTest("the two sources are never merged, even with the same ocid and notice id", async (db) => {
   await ensureIndexes(db);
   const buyer = { id: "GB-PPON-BUYR-0001", name: "Buyer 1" };
   const fts = ftsRelease("000020-2026", "ocds-b5fd17-shared", "UK4", FROM, buyer, 1);
   const cf = {
-    id: "7835a506-a523-46bd-836a-60a9b8ce418e-1",
+    id: "000020-2026-1", // notice id 000020-2026, as the FTS notice's
     ocid: fts.ocid,
     date: fts.date,
     tag: ["award"],
@@ -114,6 +114,9 @@ mongoTest("the two sources are never merged, even with the same ocid", async (db
   const phases = (await procurementsCollection(db).find({}).sort({ _id: 1 }).toArray())
     .map((p) => [p.source, p.phase, p.timeline.length]);
   assertEquals(phases, [["cf", "awarded", 1], ["fts", "open", 1]]);
+  const ids = (await procurementsCollection(db).find({}).sort({ _id: 1 }).toArray())
+    .map((p) => p.timeline[0].noticeId);
+  assertEquals(ids, ["000020-2026", "000020-2026"]);
 });
 
 Deno.test({
