@@ -13,8 +13,9 @@
 import type { Money, SourceId, Stage } from "./documents.ts";
 
 /**
- * Bumped whenever the compiling rules change; a change (or one of `MAPPING_VERSION`) makes the
- * cron rebuild every procurement from the stored notices, a bounded slice per tick.
+ * Bumped whenever the compiling rules change: the cron then rebuilds every procurement from the
+ * stored notices, a bounded slice per tick. (Re-mapped notices recompile their procurements as
+ * they are written, so a `MAPPING_VERSION` change needs no rebuild.)
  */
 export const COMPILE_VERSION = 1;
 

@@ -125,11 +125,11 @@ async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
   }
 }
 
-/** Time one tick may spend rebuilding procurements after a compile or mapping change. */
+/** Time one tick may spend rebuilding procurements after a compile version change. */
 export const REBUILD_TICK_BUDGET_MS = 60_000;
 
 /**
- * Procurements compiled under other rules (`COMPILE_VERSION`, `MAPPING_VERSION`) are rebuilt
+ * Procurements compiled under other rules (`COMPILE_VERSION`) are rebuilt
  * from the stored notices, a time-bounded share per tick, resuming where the last tick
  * stopped. One read per tick once they are built. Never throws.
  */

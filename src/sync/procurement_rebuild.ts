@@ -1,8 +1,9 @@
 /**
  * Rebuilding `procurements` from the stored notices, with no API request: the whole collection
  * (`deno task compile`), one ocid, or — from the cron — in the background after a change of
- * `COMPILE_VERSION` or `MAPPING_VERSION`, a time-bounded run of slices per tick that resumes
- * where the last tick stopped.
+ * `COMPILE_VERSION`, a time-bounded run of slices per tick that resumes where the last tick
+ * stopped. (A `MAPPING_VERSION` change needs no rebuild here: procurements are compiled from the
+ * contracts, and re-mapped contracts are written through the page step, which recompiles them.)
  *
  * A rebuild walks `contracts` in `{source, ocid}` order (index `source_ocid`), a slice of
  * notices at a time; each slice costs one read of ocids, one read of their notices and one bulk
@@ -19,7 +20,6 @@ import type { Collection, Db } from "mongodb";
 import { SOURCE_IDS, type SourceId } from "../config.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { compileProcurements } from "../db/procurements.ts";
-import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { COMPILE_VERSION } from "../ocds/procurement_doc.ts";
 
 /** Notices read per slice (a slice compiles the ocids they name, with all their notices). */
@@ -27,7 +27,7 @@ export const SLICE_NOTICES = 1000;
 
 /** What the rules of this code are: a stored rebuild for another target is redone. */
 export function compileTarget(): string {
-  return `compile ${COMPILE_VERSION}, mapping ${MAPPING_VERSION}`;
+  return `compile ${COMPILE_VERSION}`;
 }
 
 /** Where a rebuild stands. */

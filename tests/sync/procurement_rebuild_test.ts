@@ -37,7 +37,7 @@ mongoTest("a version change rebuilds every procurement, a bounded share per tick
   // procurements compiled under older rules, some lost: what a version bump finds
   await rebuildStateCollection(db).insertOne({
     _id: "procurements",
-    target: "compile 0, mapping 0",
+    target: "compile 0",
     source: "fts",
     after: null,
     done: true,
