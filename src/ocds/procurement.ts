@@ -203,7 +203,7 @@ function lotsOf(
     contractEnd: lot.contractEnd,
     contractDurationDays: lot.contractDurationDays,
     cpvCodes: [...lot.cpvCodes],
-    awards: slots.filter((s) => s.lotIds.includes(lot.id)),
+    awards: lot.id === null ? [] : slots.filter((s) => s.lotIds.includes(lot.id!)),
   }));
   return { lots, from: found.from };
 }

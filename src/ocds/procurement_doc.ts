@@ -84,7 +84,7 @@ export interface ProcurementSupplier {
 
 /** A lot, from the newest tender-stage notice that lists lots, with its own awards. */
 export interface ProcurementLot {
-  readonly id: string;
+  readonly id: string | null;
   readonly title: string | null;
   readonly status: string | null;
   readonly value: Money | null;
@@ -92,7 +92,7 @@ export interface ProcurementLot {
   readonly contractEnd: Date | null;
   readonly contractDurationDays: number | null;
   readonly cpvCodes: readonly string[];
-  /** The procurement's awards that name this lot. */
+  /** The procurement's awards that name this lot (none for a lot without an id). */
   readonly awards: readonly ProcurementAward[];
 }
 

@@ -16,7 +16,7 @@ import { compareReleaseIds } from "./map_page.ts";
 
 /** A lot as issue 12 maps it onto the contract documents. */
 export interface NoticeLot {
-  readonly id: string;
+  readonly id: string | null;
   readonly title: string | null;
   readonly status: string | null;
   readonly value: Money | null;

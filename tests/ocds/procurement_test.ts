@@ -528,3 +528,44 @@ Deno.test("a contract notice with an awarded value but no award entries opens it
     ["000902-2026", ["Builder"]],
   ]);
 });
+
+Deno.test("lots come from the newest tender notice listing them, each with its own awards", () => {
+  const lot = (id: string | null, title: string) => ({
+    id,
+    title,
+    status: "active",
+    value: null,
+    contractStart: null,
+    contractEnd: null,
+    contractDurationDays: null,
+    cpvCodes: [],
+  });
+  const [a, b] = [supplier("GB-A", "A"), supplier("GB-B", "B")];
+  const p = compile(FTS, [
+    ftsNotice("001001-2026", "UK4", day(T, 0), { lots: [lot("1", "North"), lot("2", "South")] }),
+    ftsNotice("001002-2026", "UK6", day(T, 30), {
+      awards: [award("1", 100, [a], { lotIds: ["1"] }), award("2", 200, [b], { lotIds: ["2"] })],
+    }),
+    ftsNotice("001003-2026", "UK7", day(T, 45), {
+      awards: [award("1", 120, [a], { lotIds: ["1"] })], // lot 1's contract signed
+    }),
+    ftsNotice("001004-2026", "UK4", day(T, 50), { lots: [lot(null, "Unnumbered")] }),
+  ]);
+  // the re-tender dated after the award (lots without ids) is the newest tender listing lots
+  assertEquals(p.lots.map((l) => [l.id, l.title, l.awards.length]), [[null, "Unnumbered", 0]]);
+  assertEquals(p.provenance.lots, "001004-2026");
+  const q = compile(FTS, [
+    ftsNotice("001001-2026", "UK4", day(T, 0), { lots: [lot("1", "North"), lot("2", "South")] }),
+    ftsNotice("001002-2026", "UK6", day(T, 30), {
+      awards: [award("1", 100, [a], { lotIds: ["1"] }), award("2", 200, [b], { lotIds: ["2"] })],
+    }),
+    ftsNotice("001003-2026", "UK7", day(T, 45), {
+      awards: [award("1", 120, [a], { lotIds: ["1"] })],
+    }),
+  ]);
+  assertEquals(
+    q.lots.map((l) => [l.id, l.awards.map((x) => [x.noticeId, x.value?.amount])]),
+    [["1", [["001003-2026", 120]]], ["2", [["001002-2026", 200]]]],
+  );
+  assertEquals(q.awardedValue, 320);
+});
