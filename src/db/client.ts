@@ -12,15 +12,24 @@
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
 import { redact } from "../log.ts";
 
-/** Settings for every client: a small pool, a short server selection, an app name. */
-export const CLIENT_OPTIONS: MongoClientOptions = Object.freeze({
-  appName: "procurement-sync",
-  maxPoolSize: 5,
-  minPoolSize: 0,
-  maxIdleTimeMS: 60_000,
-  serverSelectionTimeoutMS: 5_000,
-  connectTimeoutMS: 5_000,
-});
+/**
+ * Settings for every client: a small pool, a short server selection, an app name.
+ *
+ * Built as a `Partial` and then typed as the whole: under TypeScript 5.9 (Deno 2.5, the runtime
+ * Deploy names) the driver's TLS option types resolve without `node:tls`, so every field of
+ * `MongoClientOptions` picked from them reads as required and no literal is assignable to it.
+ * `satisfies` still refuses a misspelt option on every version.
+ */
+export const CLIENT_OPTIONS: Readonly<MongoClientOptions> = Object.freeze(
+  {
+    appName: "procurement-sync",
+    maxPoolSize: 5,
+    minPoolSize: 0,
+    maxIdleTimeMS: 60_000,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+  } satisfies Partial<MongoClientOptions> as MongoClientOptions,
+);
 
 /** Thrown when MongoDB cannot be reached or refuses us; the message has no credentials. */
 export class MongoConnectError extends Error {
