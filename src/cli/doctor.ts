@@ -13,7 +13,7 @@
  * @module
  */
 import { type Db, MongoClient } from "mongodb";
-import { type Config, ConfigError, type Env, loadConfig, redactUri } from "../config.ts";
+import { type Config, ConfigError, type Env, loadConfig } from "../config.ts";
 import { CLIENT_OPTIONS, describeConnectError, hostsOf } from "../db/client.ts";
 import { driverIndexOps, INDEX_SPECS, indexState } from "../db/indexes.ts";
 import { syncStateCollection } from "../db/sync_state.ts";

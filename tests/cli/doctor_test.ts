@@ -122,7 +122,7 @@ mongoTest(
     assertStringIncludes(c["api fts"].detail, "HTTP 503");
     assertStringIncludes(c["api cf"].detail, "throttling");
     const closed = byName(
-      await runDoctor(env(api.url, { ...base, CF_BASE_URL: "http://127.0.0.1:9" })),
+      await runDoctor(env(api.url, { ...base, CF_BASE_URL: closedOrigin() })),
     );
     assertEquals(closed["api cf"].status, "fail");
     assertStringIncludes(closed["api cf"].fix ?? "", "CF_BASE_URL");
@@ -134,7 +134,7 @@ Deno.test("bad settings, MONGODB_URI unset, no token: the lines an operator must
   assertEquals(bad.map((c) => [c.status, c.name]), [["fail", "config"]]);
   assertStringIncludes(bad[0].detail, 'LOG_LEVEL="loud"');
   const unset = byName(
-    await runDoctor({ SYNC_SOURCES: "fts", FTS_BASE_URL: "http://127.0.0.1:9" }),
+    await runDoctor({ SYNC_SOURCES: "fts", FTS_BASE_URL: closedOrigin() }),
   );
   assertEquals(unset.MONGODB_URI.status, "fail");
   assertEquals(unset.SYNC_TRIGGER_TOKEN.status, "warn");
