@@ -148,11 +148,12 @@ export function classifyConnectError(
     syscalls.has("querySrv") || syscalls.has("queryTxt") || syscalls.has("getaddrinfo")
   ) return "dns";
   if (has("ECONNREFUSED")) return "refused";
+  // Deno 2.5's node:tls reports a non-TLS peer as "corrupt message" without an ERR_SSL code
   if (
     [...codes].some((c) =>
       /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(c)
     ) ||
-    /\b(SSL|TLS)\b|certificate/i.test(text)
+    /\b(SSL|TLS)\b|certificate|handshake|corrupt message|InvalidContentType/i.test(text)
   ) return "tls";
   if (has("ETIMEDOUT", "MongoNetworkTimeoutError") || /timed out|timeout/i.test(text)) {
     return "timeout";

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { MongoClient, MongoNetworkError, MongoServerError } from "mongodb";
 import {
+  CLIENT_OPTIONS,
   connectDatabase,
   describeConnectError,
   getMongoClient,
@@ -46,7 +47,11 @@ Deno.test({
 
 /** Connects with a short selection timeout and returns the described failure. */
 async function failure(uri: string, stage?: "read" | "write"): Promise<MongoConnectError> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_500, connectTimeoutMS: 1_500 });
+  const client = new MongoClient(uri, {
+    ...CLIENT_OPTIONS,
+    serverSelectionTimeoutMS: 1_500,
+    connectTimeoutMS: 1_500,
+  });
   try {
     await client.db("x").command({ ping: 1 });
     throw new Error(`${uri} answered`);
