@@ -55,7 +55,7 @@ function problems(value: Record<string, unknown>, shape: Shape, path: string): s
       if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
         out.push(`${at} is not a list of strings`);
       }
-    } else if (typeof v !== want) out.push(`${at} is not a ${want}`);
+    } else if (String(typeof v) !== want) out.push(`${at} is not a ${want}`);
   }
   return out;
 }
