@@ -44,23 +44,6 @@ export function procurementId(source: SourceId, ocid: string): string {
   return `${source}:${ocid}`;
 }
 
-/**
- * Creates the indexes (idempotent): on `procurements`, `phase + sectors + tenderDeadline`,
- * which serves "open opportunities in sector X closing after Y" (equality, equality, range,
- * sorted by deadline); on `contracts`, `source + ocid`, which serves the compile's read of a
- * page's ocids and the rebuild's walk in ocid order.
- */
-export async function ensureProcurementIndexes(db: Db): Promise<void> {
-  await Promise.all([
-    procurementsCollection(db).createIndexes([
-      { key: { phase: 1, sectors: 1, tenderDeadline: 1 }, name: "phase_sectors_tenderDeadline" },
-    ]),
-    contractsCollection(db).createIndexes([
-      { key: { source: 1, ocid: 1 }, name: "source_ocid" },
-    ]),
-  ]);
-}
-
 /** Bookkeeping of the stored notices that the compiler never reads. */
 const NOT_READ = { _id: 0, firstSeenAt: 0, updatedAt: 0, contentHash: 0, warnings: 0 } as const;
 

@@ -5,7 +5,7 @@
  * stopped. (A `MAPPING_VERSION` change needs no rebuild here: procurements are compiled from the
  * contracts, and re-mapped contracts are written through the page step, which recompiles them.)
  *
- * A rebuild walks `contracts` in `{source, ocid}` order (index `source_ocid`), a slice of
+ * A rebuild walks `contracts` in `{source, ocid}` order (index `source_ocid_v1`), a slice of
  * notices at a time; each slice costs one read of ocids, one read of their notices and one bulk
  * write (which also removes procurements of the walked range that no notice names any more).
  *

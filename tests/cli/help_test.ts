@@ -14,6 +14,7 @@ const TASKS = [
   "crash",
   "bench:sync",
   "bench:memory",
+  "doctor",
 ];
 
 async function task(name: string, ...args: string[]) {
