@@ -45,6 +45,11 @@ export interface RicherNoticeFields {
   readonly lots: readonly NoticeLot[];
   readonly documents: readonly { readonly title: string | null; readonly type: string | null }[];
   readonly submissionUrl: string | null;
+  readonly amendments: readonly {
+    readonly date: Date | null;
+    readonly rationale: string | null;
+    readonly description: string | null;
+  }[];
 }
 
 /** What the compiler reads: a stored contract document (bookkeeping fields are ignored). */

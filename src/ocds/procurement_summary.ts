@@ -12,6 +12,7 @@
  */
 import type { Contract } from "./documents.ts";
 import { UK_NOTICE_TYPES } from "./procurement_phase.ts";
+import type { CompilerNotice } from "./procurement_notice.ts";
 
 /** Longest summary kept; notice text comes from the internet. */
 export const SUMMARY_LIMIT = 300;
@@ -94,17 +95,30 @@ const STAGE_LABEL: Readonly<Record<Contract["stage"], string>> = {
   unknown: "Notice",
 };
 
-/** The summed value of a notice's awards, or `null`: net when every award has it, else gross. */
-function awardedMoney(n: Contract): { amount: number; currency: string | null } | null {
+/** What a change notice says changed, from its first amendment (issue 12), shortened. */
+const CHANGE_LIMIT = 120;
+
+/**
+ * The notice's awarded value: issue 12's `awardedValue` (net) or `awardedValueGross` when
+ * mapped, else the sum of its awards' values (net when every award has it, else gross);
+ * `null` when none.
+ */
+function awardedMoney(
+  n: CompilerNotice,
+): { amount: number; currency: string | null; gross: boolean } | null {
+  if (n.awardedValue != null) return { amount: n.awardedValue, currency: n.currency, gross: false };
+  if (n.awardedValueGross != null) {
+    return { amount: n.awardedValueGross, currency: n.currency, gross: true };
+  }
   const values = n.awards.map((a) => a.value).filter((v) => v !== null);
   if (values.length === 0) return null;
   const currency = values[0].currency;
   if (values.some((v) => v.currency !== currency)) return null;
   if (values.every((v) => v.amount !== null)) {
-    return { amount: values.reduce((s, v) => s + (v.amount ?? 0), 0), currency };
+    return { amount: values.reduce((s, v) => s + (v.amount ?? 0), 0), currency, gross: false };
   }
   if (values.every((v) => v.amountGross !== null)) {
-    return { amount: values.reduce((s, v) => s + (v.amountGross ?? 0), 0), currency };
+    return { amount: values.reduce((s, v) => s + (v.amountGross ?? 0), 0), currency, gross: true };
   }
   return null;
 }
@@ -125,22 +139,23 @@ function names(n: Contract): string | null {
  * // "Contract award notice (UK6): awarded to Chess ICT for £256,378.74 (gross)"
  * ```
  */
-export function summarize(n: Contract): string {
+export function summarize(n: CompilerNotice): string {
   const parts: string[] = [];
   if (n.status === "cancelled" || n.status === "withdrawn") parts.push(n.status);
+  const change = n.noticeType === "UK10" || n.noticeType === "UK15" ||
+    n.releaseTags.includes("contractAmendment");
   if (n.stage === "award" || n.stage === "contract" || n.stage === "implementation") {
     const who = names(n);
     const money = awardedMoney(n);
-    const gross = money !== null &&
-      n.awards.some((a) => a.value !== null && a.value.amount === null);
-    if (who !== null || money !== null) {
+    const amount = money === null
+      ? null
+      : `${formatMoney(money.amount, money.currency)}${money.gross ? " (gross)" : ""}`;
+    if (change) {
+      if (amount !== null) parts.push(`value now ${amount}`);
+    } else if (who !== null || amount !== null) {
       parts.push(
-        [
-          who === null ? "awarded" : `awarded to ${who}`,
-          money === null
-            ? null
-            : `for ${formatMoney(money.amount, money.currency)}${gross ? " (gross)" : ""}`,
-        ].filter((s) => s !== null).join(" "),
+        [who === null ? "awarded" : `awarded to ${who}`, amount === null ? null : `for ${amount}`]
+          .filter((s) => s !== null).join(" "),
       );
     }
   } else {
@@ -153,6 +168,17 @@ export function summarize(n: Contract): string {
           : `estimated ${formatMoney(max, n.currency)}`,
       );
     }
+  }
+  const amendment = (n.amendments ?? []).find((a) =>
+    a.rationale !== null || a.description !== null
+  );
+  if (amendment !== undefined) {
+    // cut first, so the whitespace pass is bounded whatever the notice's length
+    const text = (amendment.rationale ?? amendment.description ?? "").slice(0, CHANGE_LIMIT * 2);
+    const what = text.replace(/\s+/g, " ").trim();
+    parts.push(
+      what.length > CHANGE_LIMIT ? `${what.slice(0, CHANGE_LIMIT - 1).toWellFormed()}…` : what,
+    );
   }
   const line = parts.length === 0 ? noticeLabel(n) : `${noticeLabel(n)}: ${parts.join(", ")}`;
   return line.length > SUMMARY_LIMIT ? `${line.slice(0, SUMMARY_LIMIT - 1).toWellFormed()}…` : line;

@@ -111,7 +111,7 @@ Deno.test("UK1→UK2→UK4→UK6→UK7→UK10: every field, and the phase after 
     "Tender notice (UK4): deadline 2026-04-20, estimated £100,000–£120,000",
     "Contract award notice (UK6): awarded to Acme Roads Ltd for £110,000",
     "Contract details notice (UK7): awarded to Acme Roads Ltd for £111,000",
-    "Contract change notice (UK10)",
+    "Contract change notice (UK10): value now £125,000",
   ]);
   assertEquals(p.provenance, {
     phase: "000106-2026",
@@ -568,4 +568,21 @@ Deno.test("lots come from the newest tender notice listing them, each with its o
     [["1", [["001003-2026", 120]]], ["2", [["001002-2026", 200]]]],
   );
   assertEquals(q.awardedValue, 320);
+});
+
+Deno.test("summaries use issue 12's awarded values and amendments when the notices have them", () => {
+  const p = compile(FTS, [
+    ftsNotice("001101-2026", "UK7", day(T, 0), {
+      awards: [award("1", 1, [supplier("GB-S", "Acme")])],
+      suppliers: [supplier("GB-S", "Acme")],
+      awardedValue: 900, // the notice's own total wins over the sum of its awards
+    }),
+    ftsNotice("001102-2026", "UK10", day(T, 9), {
+      amendments: [{ date: null, rationale: "  Extended\n by   six months ", description: "x" }],
+    }),
+  ]);
+  assertEquals(p.timeline.map((e) => e.summary), [
+    "Contract details notice (UK7): awarded to Acme for £900",
+    "Contract change notice (UK10): Extended by six months",
+  ]);
 });
