@@ -43,6 +43,24 @@ export interface ContractWrite extends WriteCounts {
   readonly touchedBuyers: readonly string[];
   /** Ocids that updated notices left (a newer release moved the notice to another ocid). */
   readonly leftOcids: readonly string[];
+  /**
+   * With `withOcids`: every stored notice of the page's notices and of their ocids as read
+   * before the write (whole documents), for the procurement step to compile from without a
+   * read of its own. Otherwise empty.
+   */
+  readonly before: readonly ContractDoc[];
+  /** The page's contracts this write stored (inserted or updated); the others stayed as read. */
+  readonly written: readonly Contract[];
+}
+
+/** Options of {@linkcode writeContracts}. */
+export interface WriteContractsOptions {
+  /**
+   * Also read every stored notice of the page's ocids, whole, in the same read, and return
+   * them as `before` (the procurement step's input).
+   * @default false
+   */
+  readonly withOcids?: boolean;
 }
 
 /** The collection, typed. */
@@ -83,22 +101,38 @@ export async function writeContracts(
   db: Db,
   contracts: readonly Contract[],
   now: Date,
+  options: WriteContractsOptions = {},
 ): Promise<ContractWrite> {
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
-  if (contracts.length === 0) return { ...counts, touchedBuyers: [], leftOcids: [] };
-  const bySource = new Map<SourceId, string[]>();
+  if (contracts.length === 0) {
+    return { ...counts, touchedBuyers: [], leftOcids: [], before: [], written: [] };
+  }
+  const bySource = new Map<SourceId, { ids: string[]; ocids: Set<string> }>();
   for (const c of contracts) {
-    bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
+    const entry = bySource.get(c.source) ?? { ids: [], ocids: new Set<string>() };
+    entry.ids.push(c.noticeId);
+    entry.ocids.add(c.ocid);
+    bySource.set(c.source, entry);
   }
   const stored = new Map<string, StoredKey>();
+  const before: ContractDoc[] = [];
   const cursor = contractsCollection(db).find(
-    { $or: [...bySource].map(([source, ids]) => ({ source, noticeId: { $in: ids } })) },
-    { projection: STORED_PROJECTION },
+    {
+      $or: [...bySource].flatMap(([source, { ids, ocids }]) => [
+        { source, noticeId: { $in: ids } },
+        ...(options.withOcids ? [{ source, ocid: { $in: [...ocids] } }] : []),
+      ]),
+    },
+    options.withOcids ? {} : { projection: STORED_PROJECTION },
   );
-  for await (const doc of cursor) stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
+  for await (const doc of cursor) {
+    stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
+    if (options.withOcids) before.push(doc);
+  }
 
   const touched = new Set<string>();
   const left = new Set<string>();
+  const written: Contract[] = [];
   const fresh: ContractDoc[] = [];
   const updates: AnyBulkWriteOperation<ContractDoc>[] = [];
   for (const contract of contracts) {
@@ -113,6 +147,7 @@ export async function writeContracts(
       continue;
     }
     for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
+    written.push(contract);
     if (!old) {
       counts.inserted++;
       fresh.push({ ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now });
@@ -131,7 +166,7 @@ export async function writeContracts(
   }
   if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
   if (fresh.length > 0) await insertNewContracts(db, fresh);
-  return { ...counts, touchedBuyers: [...touched], leftOcids: [...left] };
+  return { ...counts, touchedBuyers: [...touched], leftOcids: [...left], before, written };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The `procurements` collection: one document per `{source, ocid}` (`_id` `"{source}:{ocid}"`),
  * compiled from every stored notice of that ocid. The two sources are never merged. Kept by
- * the sync for the ocids each page touched, in two round trips — one read of those ocids'
- * notices, one bulk write — and rebuildable at any time from `contracts` alone.
+ * the sync for the ocids each page touched ({@linkcode writePageProcurements}: no read of its
+ * own, an insert of new procurements and a replace of the others) and rebuildable at any time
+ * from `contracts` alone ({@linkcode compileProcurements}: one read, one bulk write).
  *
  * Every write replaces the whole document with what the stored notices compile to, so a
  * replay, a crash between steps or notices arriving in any order all end in the same
@@ -143,4 +144,96 @@ function sweepFilter(
       $nin: keep.map((ocid) => procurementId(source, ocid)),
     },
   };
+}
+
+/** What a page's contracts write read and did (see `writeContracts` with `withOcids`). */
+export interface PageNotices {
+  /** Every stored notice of the page's notices and ocids, as read before the write. */
+  readonly before: readonly CompilerNotice[];
+  /** The page's contracts the write stored; the page's other notices stayed as read. */
+  readonly written: readonly CompilerNotice[];
+  /** Ocids that notices of the page moved away from. */
+  readonly leftOcids: readonly string[];
+}
+
+/**
+ * The procurement step of a page, without a read of its own: the notices of the page's ocids
+ * after the contracts write are what the write read before it, with what it stored laid over.
+ * Procurements of ocids that had no stored notice are new and inserted (the cheapest write);
+ * the others are replaced. One or two commands (insert, replace); an ocid a notice moved away
+ * from is recompiled from a fresh read (two more, and only then).
+ *
+ * @example
+ * ```ts
+ * const write = await writeContracts(db, contracts, now, { withOcids: true });
+ * await writePageProcurements(db, "fts", contracts.map((c) => c.ocid), write);
+ * ```
+ */
+export async function writePageProcurements(
+  db: Db,
+  source: SourceId,
+  pageOcids: readonly string[],
+  page: PageNotices,
+): Promise<CompileCounts> {
+  const after = new Map<string, CompilerNotice>();
+  const existed = new Set<string>();
+  for (const n of page.before) {
+    if (n.source !== source) continue;
+    after.set(n.noticeId, n);
+    existed.add(n.ocid);
+  }
+  for (const n of page.written) if (n.source === source) after.set(n.noticeId, n);
+  const left = new Set(page.leftOcids);
+  const wanted = new Set(pageOcids.filter((o) => !left.has(o)));
+  const byOcid = new Map<string, CompilerNotice[]>([...wanted].map((o) => [o, []]));
+  for (const n of after.values()) byOcid.get(n.ocid)?.push(n);
+
+  const fresh: ProcurementDoc[] = [];
+  const replaced: Procurement[] = [];
+  for (const [ocid, list] of byOcid) {
+    const procurement = compileProcurement({ source, ocid }, list);
+    if (procurement === null) continue; // every notice of the page names its ocid
+    if (existed.has(ocid)) replaced.push(procurement);
+    else fresh.push({ _id: procurementId(source, ocid), ...procurement });
+  }
+  await insertNewProcurements(db, fresh);
+  if (replaced.length > 0) await replaceProcurements(db, replaced);
+  const moved = left.size > 0
+    ? await compileProcurements(db, source, [...left])
+    : { compiled: 0, removed: 0, notices: 0 };
+  return {
+    compiled: fresh.length + replaced.length + moved.compiled,
+    removed: moved.removed,
+    notices: after.size + moved.notices,
+  };
+}
+
+function replaceProcurements(db: Db, list: readonly Procurement[]) {
+  return procurementsCollection(db).bulkWrite(
+    list.map((p) => ({
+      // the upsert takes `_id` from the filter
+      replaceOne: {
+        filter: { _id: procurementId(p.source, p.ocid) },
+        replacement: p,
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+}
+
+/**
+ * Inserts procurements of ocids that had no stored notice: a plain insert is the cheapest
+ * write (and, on jongodb, far cheaper than a replace). One may exist all the same — left by a
+ * notice that moved away in a page whose procurement step never ran — so a duplicate redoes
+ * the batch as replacements.
+ */
+async function insertNewProcurements(db: Db, docs: readonly ProcurementDoc[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await procurementsCollection(db).insertMany(docs, { ordered: false });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+    await replaceProcurements(db, docs.map(({ _id: _, ...p }) => p));
+  }
 }

@@ -17,7 +17,7 @@ import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
-import { compileProcurements } from "../db/procurements.ts";
+import { writePageProcurements } from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
@@ -32,9 +32,10 @@ export interface StoredPage extends WriteCounts {
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in at most seven round trips:
- * contracts read + bulk write, buyers aggregation + bulk write, procurements read + bulk
- * write, quarantine bulk write.
+ * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: one read
+ * of the page's notices and of the other notices of their ocids, contracts insert (and update
+ * of changed ones), buyers aggregation + bulk write, procurements insert (new ones) and
+ * replace (the others), quarantine bulk write (when any).
  */
 export async function storePage(
   db: Db,
@@ -44,9 +45,18 @@ export async function storePage(
   now: Date,
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
-  const written = await writeContracts(db, mapped.map((m) => m.contract), now);
+  // the contracts read also fetches the page's ocids' other notices, for the procurement step
+  const contracts = mapped.map((m) => m.contract);
+  const written = await writeContracts(db, contracts, now, { withOcids: true });
   await writeBuyers(db, buyers, written.touchedBuyers, now);
-  const procurements = await compileTouched(db, source, mapped, written.leftOcids);
+  // every ocid of the page, unchanged and stale notices included, so a replay after a crash
+  // between the contracts and this step repairs it
+  const procurements = await writePageProcurements(
+    db,
+    source,
+    contracts.map((c) => c.ocid),
+    written,
+  );
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,
@@ -80,20 +90,6 @@ export async function storePage(
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
     procurements: procurements.compiled,
   };
-}
-
-/**
- * Recompiles the procurements of every ocid on the page — unchanged and stale notices
- * included, so a replay after a crash between the contracts and this step repairs it — and of
- * the ocids notices moved away from. Two round trips (one read, one bulk write).
- */
-function compileTouched(
-  db: Db,
-  source: SourceId,
-  mapped: readonly { readonly contract: { readonly ocid: string } }[],
-  leftOcids: readonly string[],
-) {
-  return compileProcurements(db, source, [...mapped.map((m) => m.contract.ocid), ...leftOcids]);
 }
 
 function safeJson(value: unknown): string {

@@ -83,6 +83,34 @@ mongoTest("buyers count procurements exactly: distinct ocids of their notices", 
   assertEquals(await counts(), [["GB-PPON-BUYR-0042", 2, 1], ["GB-PPON-BUYR-0043", 2, 1]]);
 });
 
+mongoTest("a page whose procurement step never ran is repaired by its replay", async (db) => {
+  await ensureIndexes(db);
+  const chain = ftsChain(3, ["UK4", "UK6"], FROM);
+  await store(db, chain);
+  const built = await procurements(db);
+  // the contracts were written, then the process died before the procurement step
+  await procurementsCollection(db).deleteMany({});
+  await store(db, chain); // the replay: every notice unchanged, the ocid already known
+  assertEquals(await procurements(db), built);
+});
+
+mongoTest(
+  "a new ocid whose procurement exists all the same is replaced, not duplicated",
+  async (db) => {
+    await ensureIndexes(db);
+    const [first, second] = ftsChain(4, ["UK4", "UK6"], FROM);
+    await store(db, [first]);
+    const stale = await procurementsCollection(db).findOne({});
+    // an orphan left behind: the procurement exists, its notice does not
+    await contractsCollection(db).deleteMany({});
+    await store(db, [first, second]); // both notices new: the procurement is inserted → 11000
+    const now = await procurementsCollection(db).find({}).toArray();
+    assertEquals(now.length, 1);
+    assertEquals([stale?.timeline.length, now[0].timeline.length], [1, 2]);
+    assertEquals(now[0].phase, "awarded");
+  },
+);
+
 mongoTest("a notice that moves to another ocid leaves its old procurement", async (db) => {
   await ensureIndexes(db);
   const buyer = { id: "GB-PPON-BUYR-0001", name: "Buyer 1" };
