@@ -46,6 +46,8 @@ export interface RunSummary {
   readonly retries: number;
   readonly waitedSeconds: number;
   readonly error: string | null;
+  /** Until when the API throttled the run, when its outcome is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: number;
 }
 
@@ -81,6 +83,8 @@ export interface SourceStatus {
   readonly watermark: Date | null;
   /** now − watermark, in seconds; `null` without a watermark. */
   readonly lagSeconds: number | null;
+  /** Until when the API throttles the main stream (its last run stopped on it), else `null`. */
+  readonly throttledUntil: Date | null;
   /** Operators' range backfills. */
   readonly backfills: readonly StreamStatus[];
   readonly lease: LeaseValue | null;
@@ -106,6 +110,8 @@ export interface StatusOptions {
   readonly now: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** How long finished range backfills stay listed, ms (default: always). */
+  readonly finishedBackfillsShownMs?: number;
 }
 
 /**
@@ -170,6 +176,7 @@ function runSummary(run: RunDoc): RunSummary {
     retries: run.retries,
     waitedSeconds: run.waitedSeconds,
     error: run.error,
+    throttledUntil: run.throttledUntil ?? null,
     warnings: run.warnings.length,
   };
 }
@@ -181,7 +188,11 @@ async function sourceStatus(
 ): Promise<SourceStatus> {
   const { db, kv } = deps;
   const [states, runs, lease, contracts, quarantine] = await Promise.all([
-    listStates(db, source),
+    listStates(db, source, {
+      finishedBefore: options.finishedBackfillsShownMs === undefined
+        ? undefined
+        : new Date(options.now - options.finishedBackfillsShownMs),
+    }),
     recentRuns(db, source, options.runs ?? 10),
     leaseHolder(kv, source, options.now),
     contractsCollection(db).countDocuments({ source }),
@@ -207,6 +218,7 @@ async function sourceStatus(
     window: mainState?.window ?? null,
     watermark,
     lagSeconds: watermark ? Math.round((options.now - watermark.getTime()) / 1000) : null,
+    throttledUntil: mainState?.throttledUntil ?? null,
     backfills: states.filter((s) => s.kind === "range").map((s) => stream(s, options.now)),
     lease,
     contracts,
