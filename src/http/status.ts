@@ -129,6 +129,8 @@ export function streamProgress(
   now: number,
 ): number {
   if (state.kind === "main" && state.mode === "incremental") return 1;
+  // a range read to its end (an open-ended one ends at its last run's now): done
+  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
   const from = state.rangeFrom.getTime();
   const end = state.rangeTo?.getTime() ?? now;
   if (end <= from) return 1;

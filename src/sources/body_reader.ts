@@ -24,13 +24,13 @@ export type Body =
   | { readonly kind: "whole"; readonly bytes: Uint8Array }
   | {
     readonly kind: "oversized";
-    /** Bytes announced by `content-length` or counted while reading (at least this many). */
+    /** Bytes counted while reading (the whole body with `skim`, else at least this many). */
     readonly size: number;
     /**
-     * Release objects complete within the first `maxBytes` (how many fit), or `null` when
-     * the body was refused on its `content-length` without reading.
+     * Release objects complete within the first `maxBytes`: how many fit (with `skim`, where
+     * one release alone is too large, 0).
      */
-    readonly fittingReleases: number | null;
+    readonly fittingReleases: number;
     /** With `skim`: the first {@linkcode ReadOptions.headBytes} bytes, else `null`. */
     readonly head: Uint8Array | null;
     /** With `skim`: the last {@linkcode ReadOptions.tailBytes} bytes, else `null`. */
@@ -54,12 +54,9 @@ export interface ReadOptions {
  * stream does (a reset connection, an aborted request).
  */
 export async function readBody(response: Response, options: ReadOptions): Promise<Body> {
+  // `content-length` is not trusted to refuse early: reading up to the limit costs bytes, but
+  // counting what fits saves requests, which the APIs' rate limits make the dearer of the two
   const { maxBytes, skim } = options;
-  const announced = Number(response.headers.get("content-length") ?? NaN);
-  if (!skim && Number.isFinite(announced) && announced > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    return { kind: "oversized", size: announced, fittingReleases: null, head: null, tail: null };
-  }
   if (response.body === null) return { kind: "whole", bytes: new Uint8Array(0) };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -87,7 +84,7 @@ export async function readBody(response: Response, options: ReadOptions): Promis
     total += value.byteLength;
     tail = lastBytes([tail, value], tailBytes);
   }
-  return { kind: "oversized", size: total, fittingReleases: null, head, tail };
+  return { kind: "oversized", size: total, fittingReleases: 0, head, tail };
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {

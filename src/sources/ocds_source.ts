@@ -21,8 +21,8 @@
  * the bad release itself (it is isolated by step 3 at `limit=1`).
  *
  * A page over `HTTP_MAX_BODY_BYTES` is unreadable in the same way, and never held whole: it is
- * asked again with a `limit` of the releases that were complete within the byte limit (or
- * proportionally smaller when only its `content-length` was seen), down to 1. A single
+ * asked again with a `limit` of the releases that were complete within the byte limit, down
+ * to 1. A single
  * release still over the limit is read through keeping only its start (quarantined, capped)
  * and the page's end (its `links.next`), so paging goes on past it.
  *
@@ -253,14 +253,7 @@ export function createOcdsSource(
       if (answer.kind === "oversized") {
         const { body } = answer;
         if (limit > 1) {
-          const narrowed = Math.max(
-            1,
-            Math.min(
-              limit - 1,
-              body.fittingReleases ??
-                Math.floor((limit * config.httpMaxBodyBytes) / Math.max(1, body.size)),
-            ),
-          );
+          const narrowed = Math.max(1, Math.min(limit - 1, body.fittingReleases));
           warnings.push(
             `page with limit ${limit} is over ${config.httpMaxBodyBytes} bytes ` +
               `(HTTP_MAX_BODY_BYTES; at least ${body.size}); asked again with limit ${narrowed}`,

@@ -27,7 +27,7 @@ Deno.test("sync arguments: defaults, ranges, limits, and clear errors", () => {
   ], NOW);
   assertEquals(a, {
     sources: ["cf"],
-    range: { from: new Date("2026-01-01T00:00:00Z"), to: NOW },
+    range: { from: new Date("2026-01-01T00:00:00Z"), to: null },
     maxPages: 3,
     budgetMs: 90_000,
   });
