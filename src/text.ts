@@ -18,8 +18,11 @@
  * embedding/override/isolate controls, the Arabic letter mark, LRM/RLM and the Unicode line
  * and paragraph separators. A character class: one step per character, no backtracking.
  */
-const INVISIBLE =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE = new RegExp(
+  "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f" +
+    "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]",
+  "g",
+);
 
 /** Options of {@linkcode visibleText}. */
 export interface VisibleOptions {
