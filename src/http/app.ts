@@ -3,7 +3,7 @@
  *
  * | Route | Answer |
  * |---|---|
- * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database |
+ * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database; `503` with the reason when start-up cannot work at all |
  * | `GET /status` | `200` JSON per source: verdict, mode, window, watermark, lag, runs, … |
  * | `GET /` | the dashboard page (strict CSP, no script) |
  * | `GET /runs/{id}` | `200` a finished run's record, `202` while it runs, `404` unknown |
@@ -36,20 +36,30 @@ import { requireToken } from "./auth.ts";
 import { dashboardStyleHash, renderDashboard } from "./dashboard.ts";
 import { latestNotices, noticesPerDay } from "./notices.ts";
 import { htmlPage, json, problem } from "./respond.ts";
-import { readStatus } from "./status.ts";
+import { readStatus, type StatusWarning } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
 
 export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
-  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "finishedBackfillsShownMs">;
+  readonly config: Pick<
+    Config,
+    "sync" | "cron" | "triggerToken" | "platform" | "finishedBackfillsShownMs"
+  >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
   /** Current time, epoch ms (default `Date.now`). */
   readonly now?: () => number;
   /** How long a request waits for `ready` before answering 503 (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Why the product cannot work at all (`MONGODB_URI` unset on Deno Deploy), or `null`:
+   * `/health` then answers 503 with it.
+   */
+  readonly problem?: () => string | null;
+  /** Start-up findings (stale indexes, KV settings) that `/status` lists. */
+  readonly warnings?: () => readonly StatusWarning[];
 }
 
 /** The request handler and its background work. */
@@ -119,6 +129,8 @@ export function createApp(deps: AppDeps): App {
       intervalMs: config.cron.intervalMs,
       now: now(),
       finishedBackfillsShownMs: config.finishedBackfillsShownMs,
+      warnings: deps.warnings?.() ?? [],
+      deploymentId: config.platform.deploymentId,
     });
   };
 
@@ -126,7 +138,14 @@ export function createApp(deps: AppDeps): App {
     string,
     Partial<Record<string, (req: Request, url: URL) => Promise<Response>>>
   > = {
-    "/health": { GET: () => Promise.resolve(json({ ok: true })) },
+    "/health": {
+      GET: () => {
+        const problem = deps.problem?.() ?? null;
+        return Promise.resolve(
+          problem === null ? json({ ok: true }) : json({ ok: false, problem }, 503),
+        );
+      },
+    },
     "/status": { GET: async () => json(await status()) },
     "/": {
       GET: async (_req, url) => {
@@ -209,7 +228,8 @@ export function createApp(deps: AppDeps): App {
         return problem(
           503,
           "The database is not ready yet (starting, or unreachable); try again in a few " +
-            "seconds.",
+            // a start-up problem (a missing setting) names no host: say it; driver errors do
+            `seconds.${deps.problem?.() ? ` ${deps.problem()}` : ""}`,
           { "retry-after": "5" },
         );
       }

@@ -31,6 +31,7 @@
  * ```
  * @module
  */
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { type Clock, systemClock } from "../../src/clock.ts";
 import type { SourceId } from "../../src/config.ts";
 import { parseLondonWallClock } from "../../src/sources/windows.ts";
@@ -597,7 +598,7 @@ function defaultReleases(source: SourceId): ReleaseJson[] {
 const HELP = `Replay server: behaves like the FTS and CF OCDS APIs on localhost.
 
 Usage: deno task replay [--port N] [--releases N] [--from DATE] [--to DATE] [--seed N]
-                        [--no-rate-limit]
+                        [--no-rate-limit] [--huge-release-mb N]
 
   --port N         port to listen on (default 8787; 0 picks a free one)
   --releases N     serve N synthetic releases per source instead of the fixtures and
@@ -612,15 +613,16 @@ Usage: deno task replay [--port N] [--releases N] [--from DATE] [--to DATE] [--s
 Then point the product at it: FTS_BASE_URL=<url> CF_BASE_URL=<url>.`;
 
 if (import.meta.main) {
-  const args = [...Deno.args];
-  const value = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const flags = flagsOrExit(Deno.args, {
+    port: "value",
+    releases: "value",
+    from: "value",
+    to: "value",
+    seed: "value",
+    "no-rate-limit": "switch",
+    "huge-release-mb": "value",
+  }, HELP);
+  const value = (name: string): string | undefined => flags.get(name.slice(2));
   const port = Number(value("--port") ?? 8787);
   const n = value("--releases");
   const to = value("--to") ? new Date(value("--to")!) : new Date();
@@ -642,7 +644,7 @@ if (import.meta.main) {
   const server = startReplayServer({
     port,
     releases,
-    rateLimit: args.includes("--no-rate-limit") ? { fts: false, cf: false } : undefined,
+    rateLimit: flags.has("no-rate-limit") ? { fts: false, cf: false } : undefined,
   });
   const hugeMb = value("--huge-release-mb");
   if (hugeMb !== undefined) {
