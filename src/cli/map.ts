@@ -17,6 +17,7 @@
 import type { SourceId } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
 import { sourceOfOcid } from "../ocds/notice.ts";
+import { jsonVisible, visibleText } from "../text.ts";
 
 const USAGE = `usage: deno task map [FILE|-] [--source fts|cf]
 
@@ -133,7 +134,8 @@ async function readInput(file: string | null): Promise<Uint8Array> {
 }
 
 function fail(message: string): number {
-  console.error(`map: ${message}`);
+  // file names and parse errors quote the input: nothing in it may ring or reorder a terminal
+  console.error(visibleText(`map: ${message}`, { carriageReturn: true }));
   return 2;
 }
 
@@ -171,7 +173,9 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const found = releasesIn(doc);
   if ("problem" in found) return fail(`${where}: ${found.problem}`);
-  const lines = found.releases.map((raw) => mapLine(raw, parsed.source, found.uri));
+  // JSON escapes C0 controls but leaves bidi overrides and C1 raw: escape those too (the
+  // JSON means the same), so a release cannot reorder or hide what a terminal shows
+  const lines = found.releases.map((raw) => jsonVisible(mapLine(raw, parsed.source, found.uri)));
   if (lines.length > 0) {
     await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
   }

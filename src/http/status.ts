@@ -49,6 +49,8 @@ export interface RunSummary {
   readonly retries: number;
   readonly waitedSeconds: number;
   readonly error: string | null;
+  /** Until when the API throttled the run, when its outcome is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: number;
 }
 
@@ -84,6 +86,8 @@ export interface SourceStatus {
   readonly watermark: Date | null;
   /** now − watermark, in seconds; `null` without a watermark. */
   readonly lagSeconds: number | null;
+  /** Until when the API throttles the main stream (its last run stopped on it), else `null`. */
+  readonly throttledUntil: Date | null;
   /** Operators' range backfills. */
   readonly backfills: readonly StreamStatus[];
   readonly lease: LeaseValue | null;
@@ -119,6 +123,8 @@ export interface StatusOptions {
   readonly now: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** How long finished range backfills stay listed, ms (default: always). */
+  readonly finishedBackfillsShownMs?: number;
   /** Found at start-up (stale indexes, KV settings); shown as they are. */
   readonly warnings?: readonly StatusWarning[];
   /** `DENO_DEPLOYMENT_ID` on Deploy: instances of it are compared (KV sharing). */
@@ -151,6 +157,8 @@ export function streamProgress(
   now: number,
 ): number {
   if (state.kind === "main" && state.mode === "incremental") return 1;
+  // a range read to its end (an open-ended one ends at its last run's now): done
+  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
   const from = state.rangeFrom.getTime();
   const end = state.rangeTo?.getTime() ?? now;
   if (end <= from) return 1;
@@ -198,6 +206,7 @@ function runSummary(run: RunDoc): RunSummary {
     retries: run.retries,
     waitedSeconds: run.waitedSeconds,
     error: run.error,
+    throttledUntil: run.throttledUntil ?? null,
     warnings: run.warnings.length,
   };
 }
@@ -209,7 +218,11 @@ async function sourceStatus(
 ): Promise<{ status: SourceStatus; kvProblem: KvProblem | null }> {
   const { db, kv } = deps;
   const [states, runs, { holder: lease, fence }, contracts, quarantine] = await Promise.all([
-    listStates(db, source),
+    listStates(db, source, {
+      finishedBefore: options.finishedBackfillsShownMs === undefined
+        ? undefined
+        : new Date(options.now - options.finishedBackfillsShownMs),
+    }),
     recentRuns(db, source, options.runs ?? 10),
     leaseAndFence(kv, source, options.now),
     contractsCollection(db).countDocuments({ source }),
@@ -236,6 +249,7 @@ async function sourceStatus(
     window: mainState?.window ?? null,
     watermark,
     lagSeconds: watermark ? Math.round((options.now - watermark.getTime()) / 1000) : null,
+    throttledUntil: mainState?.throttledUntil ?? null,
     backfills: states.filter((s) => s.kind === "range").map((s) => stream(s, options.now)),
     lease,
     contracts,

@@ -104,3 +104,30 @@ Deno.test("cli map: unknown source without --source is a failed line, not a gues
   assertEquals(r.code, 1);
   assertEquals(r.lines[0].reason, "unknown-source");
 });
+
+Deno.test("cli map: bidi overrides and C1 controls in a release are escaped, the JSON unchanged", async () => {
+  // Before issue 11 a title with U+202E reached the terminal raw and reordered the line.
+  const release = {
+    id: "000001-2026",
+    ocid: "ocds-h6vhtk-000001",
+    date: "2026-01-01T00:00:00Z",
+    tag: ["tender"],
+    tender: { title: "Roads \u202Eevil\u202C \u0085 ok" },
+  };
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-R", CLI, "--source", "fts"],
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = out.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(release)));
+  await writer.close();
+  const result = await out.output();
+  const text = new TextDecoder().decode(result.stdout);
+  assert(!/[\u202E\u202C\u0085]/.test(text), "no raw bidi or C1 character on the terminal");
+  assert(text.includes("\\u202e"), text.slice(0, 300));
+  const line = JSON.parse(text.trim());
+  assertEquals(line.contract.title, "Roads \u202Eevil\u202C \u0085 ok", "same data once parsed");
+});
