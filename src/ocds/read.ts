@@ -44,6 +44,12 @@ export type WarningCode =
   | "no-cpv"
   | "notice-id-without-sequence"
   | "ocid-prefix-mismatch"
+  | "placeholder-amount"
+  | "value-range-inverted"
+  | "award-outside-estimate"
+  | "date-only-deadline"
+  | "invalid-duration"
+  | "invalid-url"
   | "too-many-warnings";
 
 /** Longest text kept (title, description …); longer text is cut, with a warning. */

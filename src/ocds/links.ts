@@ -1,0 +1,130 @@
+/**
+ * Documents and links of a notice: every published document with an http(s) URL, once each,
+ * and the web address where tenders are submitted. URLs are untrusted text: only `http:` and
+ * `https:` URLs that parse are kept (never `javascript:` or `data:`), at most
+ * {@linkcode MAX_URL} characters (a cut URL would point elsewhere, so a longer one is dropped
+ * with a warning).
+ *
+ * @example
+ * ```ts
+ * import { webUrl } from "./links.ts";
+ * webUrl("https://www.find-tender.service.gov.uk/Notice/Attachment/A-14581"); // the same URL
+ * webUrl("javascript:alert(1)"); // null
+ * ```
+ * @module
+ */
+import type { DocumentLink } from "./documents.ts";
+import type { Warnings } from "./read.ts";
+import type { OcdsDocument } from "./release.ts";
+
+/** Longest URL kept. */
+export const MAX_URL = 2_000;
+/** Most documents kept per notice. */
+export const MAX_DOCUMENTS = 50;
+/** Longest document title kept (titles are often whole descriptions). */
+export const MAX_DOCUMENT_TITLE = 300;
+
+/**
+ * `text` as a web address: an absolute `http:`/`https:` URL, normalised by the URL parser,
+ * or `null`.
+ *
+ * @example
+ * ```ts
+ * // see the module example
+ * ```
+ */
+export function webUrl(text: string): string | null {
+  if (text.length > MAX_URL || !/^https?:\/\//i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    const href = url.href;
+    return href.length > MAX_URL ? null : href;
+  } catch {
+    return null; // not a URL: prose such as "via the portal"
+  }
+}
+
+/**
+ * The documents of a release as links, deduplicated by URL, in publication order, capped at
+ * {@linkcode MAX_DOCUMENTS}, without the notice's own page (`noticeUrl`). A URL that is
+ * present but unusable warns `invalid-url`.
+ *
+ * @example
+ * ```ts
+ * import { documentLinks } from "./links.ts";
+ * import { Warnings } from "./read.ts";
+ * documentLinks([{ url: "https://x.example/a.pdf", title: "Spec", documentType: "biddingDocuments" }],
+ *   null, new Warnings());
+ * // [{ title: "Spec", type: "biddingDocuments", url: "https://x.example/a.pdf" }]
+ * ```
+ */
+export function documentLinks(
+  docs: readonly OcdsDocument[],
+  noticeUrl: string | null,
+  w: Warnings,
+): DocumentLink[] {
+  const out: DocumentLink[] = [];
+  // The notice's own page is the contract's `url` already.
+  const seen = new Set<string>(noticeUrl === null ? [] : [noticeUrl]);
+  let dropped = 0;
+  for (const d of docs) {
+    if (d.url === undefined) continue;
+    const url = webUrl(d.url);
+    if (url === null) {
+      dropped++;
+      continue;
+    }
+    if (seen.has(url)) continue;
+    seen.add(url);
+    if (out.length >= MAX_DOCUMENTS) continue;
+    const title = d.title === undefined
+      ? null
+      : d.title.length > MAX_DOCUMENT_TITLE
+      ? `${d.title.slice(0, MAX_DOCUMENT_TITLE - 1).toWellFormed()}…`
+      : d.title;
+    out.push({ title, type: d.documentType ?? null, url });
+  }
+  if (dropped > 0) {
+    w.add(
+      "invalid-url",
+      `${dropped} document URL(s) not http(s), unparseable or over ${MAX_URL} characters; left out`,
+      "documents",
+    );
+  }
+  if (seen.size - (noticeUrl === null ? 0 : 1) > MAX_DOCUMENTS) {
+    w.add(
+      "array-truncated",
+      `${seen.size} documents; only the first ${MAX_DOCUMENTS} were kept`,
+      "documents",
+    );
+  }
+  return out;
+}
+
+const WHITESPACE = new Set([" ", "\t", "\n", "\r", "\u00a0"]);
+const TRAILING = new Set([".", ",", ";", ":", ")", "]", "'", '"']);
+
+/**
+ * The submission address: `submissionMethodDetails` when it is, or contains, an http(s) URL
+ * (it is often an email address or prose instead: then `null`).
+ *
+ * @example
+ * ```ts
+ * import { submissionUrlOf } from "./links.ts";
+ * submissionUrlOf("Submit via https://supplier.in-tend.co.uk/cb/home by noon"); // "https://supplier.in-tend.co.uk/cb/home"
+ * submissionUrlOf("tenders@example.gov.uk"); // null
+ * ```
+ */
+export function submissionUrlOf(details: string | undefined): string | null {
+  if (details === undefined) return null;
+  const lower = details.toLowerCase();
+  const at = lower.indexOf("http");
+  if (at === -1) return null;
+  // The URL runs to the next whitespace; one indexOf-like scan, linear in the text.
+  let end = at;
+  while (end < details.length && end - at <= MAX_URL && !WHITESPACE.has(details[end])) end++;
+  // Sentence punctuation after a URL is not part of it.
+  while (end > at && TRAILING.has(details[end - 1])) end--;
+  return webUrl(details.slice(at, end));
+}
