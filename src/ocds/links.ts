@@ -25,6 +25,44 @@ export const MAX_DOCUMENTS = 50;
 export const MAX_DOCUMENT_TITLE = 300;
 
 /**
+ * Whether `text` is already what the URL parser would return: a lower-case `http(s)://`, a
+ * lower-case host of letters, digits, dots and hyphens, then only printable ASCII that needs
+ * no escaping. Almost every published URL is; checking costs far less than parsing.
+ */
+function isPlainUrl(text: string): boolean {
+  const start = text.startsWith("https://") ? 8 : text.startsWith("http://") ? 7 : -1;
+  if (start < 0) return false;
+  let i = start;
+  let labelStart = start;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) labelStart = i + 1;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) break;
+  }
+  // A host whose last label starts with a letter (so never an IPv4 address, which the parser
+  // rewrites), then a path: no port, user or trailing dot (the parser decides those).
+  const last = text.charCodeAt(labelStart);
+  if (i === text.length || text[i] !== "/" || labelStart >= i || !(last >= 97 && last <= 122)) {
+    return false;
+  }
+  let inPath = true;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c >= 127 || UNSAFE.has(c)) return false;
+    if (c === 63 || c === 35) inPath = false; // ? or #
+    // Dot segments ("/./", "/../", also spelt "%2e") are resolved by the parser.
+    if (inPath && c === 46 && text.charCodeAt(i - 1) === 47) return false;
+    if (inPath && c === 37 && text[i + 1] === "2" && (text[i + 2] === "e" || text[i + 2] === "E")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Characters the URL parser escapes or treats specially in a path, query or fragment.
+const UNSAFE = new Set([..."\"'<>\\^`{|}"].map((ch) => ch.charCodeAt(0)));
+
+/**
  * `text` as a web address: an absolute `http:`/`https:` URL, normalised by the URL parser,
  * or `null`.
  *
@@ -35,6 +73,7 @@ export const MAX_DOCUMENT_TITLE = 300;
  */
 export function webUrl(text: string): string | null {
   if (text.length > MAX_URL || !/^https?:\/\//i.test(text)) return null;
+  if (isPlainUrl(text)) return text;
   try {
     const url = new URL(text);
     if (url.protocol !== "http:" && url.protocol !== "https:") return null;

@@ -16,22 +16,19 @@ import { toMoney } from "./money.ts";
 import { spanOf } from "./periods.ts";
 import type { OcdsAward, OcdsClassification, OcdsItem, OcdsTender } from "./release.ts";
 
-function* cpvOfItems(items: readonly OcdsItem[]): Generator<OcdsClassification> {
-  for (const item of items) {
-    if (item.classification !== undefined) yield item.classification;
-    yield* item.additionalClassifications;
-  }
+/** Adds the CPV codes of `classifications` (8 digits, deduplicated) to `codes`. */
+function addCpv(codes: Set<string>, c: OcdsClassification | undefined): void {
+  // The contract-level classifier has already warned about every malformed code.
+  if (c === undefined || c.id === undefined || c.scheme?.toUpperCase() !== "CPV") return;
+  const n = normaliseCpv(c.id);
+  if ("code" in n) codes.add(n.code);
 }
 
-function cpvCodes(classifications: Iterable<OcdsClassification>): string[] {
-  // The contract-level classifier has already warned about every malformed code.
-  const codes = new Set<string>();
-  for (const c of classifications) {
-    if (c.id === undefined || c.scheme?.toUpperCase() !== "CPV") continue;
-    const n = normaliseCpv(c.id);
-    if ("code" in n) codes.add(n.code);
+function addItems(codes: Set<string>, items: readonly OcdsItem[]): void {
+  for (const item of items) {
+    addCpv(codes, item.classification);
+    for (const c of item.additionalClassifications) addCpv(codes, c);
   }
-  return [...codes];
 }
 
 /**
@@ -56,12 +53,11 @@ export function lotsOf(
   }
   return tender.lots.map((lot): Lot => {
     const span = spanOf([lot.contractPeriod]);
-    const own = function* () {
-      if (lot.classification !== undefined) yield lot.classification;
-      yield* lot.additionalClassifications;
-      yield* cpvOfItems(lot.items);
-      if (lot.id !== undefined) yield* cpvOfItems(itemsOfLot.get(lot.id) ?? []);
-    };
+    const codes = new Set<string>();
+    addCpv(codes, lot.classification);
+    for (const c of lot.additionalClassifications) addCpv(codes, c);
+    addItems(codes, lot.items);
+    if (lot.id !== undefined) addItems(codes, itemsOfLot.get(lot.id) ?? []);
     return {
       id: lot.id ?? null,
       title: lot.title ?? null,
@@ -70,7 +66,7 @@ export function lotsOf(
       contractStart: span.start,
       contractEnd: span.end,
       contractDurationDays: span.durationDays,
-      cpvCodes: cpvCodes(own()),
+      cpvCodes: [...codes],
     };
   });
 }

@@ -19,7 +19,7 @@
  */
 import type { DeliveryRegion } from "./documents.ts";
 import { normaliseRegion } from "./regions.ts";
-import type { OcdsAddress, OcdsItem, OcdsRelease } from "./release.ts";
+import type { OcdsItem, OcdsRelease } from "./release.ts";
 
 /** Most delivery regions kept per notice. */
 export const MAX_REGIONS = 50;
@@ -28,18 +28,6 @@ export const MAX_REGIONS = 50;
 export interface DeliveryPlace {
   readonly deliveryRegions: DeliveryRegion[];
   readonly deliveryPostcode: string | null;
-}
-
-function* deliveryAddresses(r: Pick<OcdsRelease, "tender" | "awards" | "contracts">) {
-  const fromItems = function* (items: readonly OcdsItem[]) {
-    for (const item of items) yield* item.deliveryAddresses;
-  };
-  if (r.tender !== undefined) {
-    yield* fromItems(r.tender.items);
-    for (const lot of r.tender.lots) yield* fromItems(lot.items);
-  }
-  for (const a of r.awards) yield* fromItems(a.items);
-  for (const c of r.contracts) yield* fromItems(c.items);
 }
 
 /**
@@ -57,16 +45,27 @@ export function deliveryPlace(
   const regions: DeliveryRegion[] = [];
   const seen = new Set<string>();
   let postcode: string | null = null;
-  for (const a of deliveryAddresses(r) as Iterable<OcdsAddress>) {
-    if (postcode === null && a.postalCode !== undefined) postcode = a.postalCode;
-    if (regions.length >= MAX_REGIONS) continue;
-    const place = a.region ?? a.countryName;
-    const region = place === undefined ? undefined : normaliseRegion(place);
-    if (region === undefined) continue;
-    const key = region.code ?? `name:${region.name.toLowerCase()}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    regions.push(region);
+  // Plain loops, not generators: this runs for every release of every page.
+  const visit = (items: readonly OcdsItem[]) => {
+    for (const item of items) {
+      for (const a of item.deliveryAddresses) {
+        if (postcode === null && a.postalCode !== undefined) postcode = a.postalCode;
+        if (regions.length >= MAX_REGIONS) continue;
+        const place = a.region ?? a.countryName;
+        const region = place === undefined ? undefined : normaliseRegion(place);
+        if (region === undefined) continue;
+        const key = region.code ?? `name:${region.name.toLowerCase()}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        regions.push(region);
+      }
+    }
+  };
+  if (r.tender !== undefined) {
+    visit(r.tender.items);
+    for (const lot of r.tender.lots) visit(lot.items);
   }
+  for (const a of r.awards) visit(a.items);
+  for (const c of r.contracts) visit(c.items);
   return { deliveryRegions: regions, deliveryPostcode: postcode };
 }

@@ -308,7 +308,12 @@ function readDuration(p: UnknownRecord, path: string, w: Warnings): number | und
     }
     return n;
   }
-  const shown = typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v).slice(0, 40);
+  // Only primitives are shown: String() of an object can throw (a "toString" key from JSON).
+  const shown = typeof v === "string"
+    ? JSON.stringify(v.slice(0, 40))
+    : typeof v === "number" || typeof v === "boolean"
+    ? String(v)
+    : typeName(v);
   w.add(
     "invalid-duration",
     `durationInDays ${shown} is not a whole number of days from 0 to ${MAX_DURATION_DAYS}; ignored`,
@@ -562,7 +567,9 @@ function readBidStatistic(s: UnknownRecord, path: string, w: Warnings): OcdsBidS
   else if (v !== undefined && v !== null) {
     w.add(
       "wrong-type",
-      `expected a count, found ${typeName(v)} ${String(v).slice(0, 20)}; ignored`,
+      `expected a count (a whole number from 0), found ${
+        typeof v === "number" ? v : typeName(v)
+      }; ignored`,
       `${path}.value`,
     );
   }
