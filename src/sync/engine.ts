@@ -262,7 +262,9 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     await deps.checkpoint?.("fetched", n);
 
     const now = new Date(clock.now());
-    const stored = await storePage(db, request.source, page, position, now);
+    const stored = await storePage(db, request.source, page, position, now, {
+      keepRaw: sync.keepRawReleases,
+    });
     await deps.checkpoint?.("stored", n);
 
     // Only now, with the page's data stored, does the cursor move past it.
