@@ -77,6 +77,8 @@ export interface Progress {
   readonly releases: number;
   readonly elapsedMs: number;
   readonly window: DateWindow | null;
+  /** Where the run is, when not a date window (a re-mapping's last release key). */
+  readonly at?: string;
   /** Share of the stream's date range done, 0–1. */
   readonly done: number;
 }
