@@ -16,6 +16,8 @@ import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
+import { listRemapJobs } from "../db/remap_state.ts";
+import { type RemapProgress, remapProgress } from "../sync/remap.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { leaseHolder, type LeaseValue } from "../sync/lease.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
@@ -88,6 +90,11 @@ export interface SourceStatus {
   readonly quarantine: number;
   /** Newest first. */
   readonly runs: readonly RunSummary[];
+  /**
+   * The latest re-mapping from stored releases (the background job after a mapping change,
+   * or a `deno task remap`): progress and ETA; `null` when none ever ran.
+   */
+  readonly remap: RemapProgress | null;
 }
 
 /** The whole answer of `GET /status`. */
@@ -180,12 +187,13 @@ async function sourceStatus(
   options: StatusOptions,
 ): Promise<SourceStatus> {
   const { db, kv } = deps;
-  const [states, runs, lease, contracts, quarantine] = await Promise.all([
+  const [states, runs, lease, contracts, quarantine, remapJobs] = await Promise.all([
     listStates(db, source),
     recentRuns(db, source, options.runs ?? 10),
     leaseHolder(kv, source, options.now),
     contractsCollection(db).countDocuments({ source }),
     countQuarantine(db, source),
+    listRemapJobs(db, source, 1),
   ]);
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
@@ -212,6 +220,7 @@ async function sourceStatus(
     contracts,
     quarantine,
     runs: runs.map(runSummary),
+    remap: remapJobs.length > 0 ? remapProgress(remapJobs[0]) : null,
   };
 }
 
