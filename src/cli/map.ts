@@ -5,7 +5,7 @@
  * `{"ok":true,"contract":…,"buyers":[…]}` or `{"ok":false,"releaseId":…,"reason":…,"error":…}`.
  *
  * Exit status: 0 when every release mapped, 1 when some did not, 2 when the input could not
- * be read at all (bad arguments, unreadable file, not JSON, no releases).
+ * be read at all (bad arguments, unreadable file, not JSON, no releases, an empty list).
  *
  * @example
  * ```sh
@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { SourceId } from "../ocds/documents.ts";
+import { MAPPING_VERSION, type SourceId } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
 import { sourceOfOcid } from "../ocds/notice.ts";
 
@@ -24,7 +24,10 @@ Maps OCDS releases to contract documents and prints one JSON line per release.
 FILE holds a release package, an array of releases, or one release; stdin when omitted or "-".
 Without --source, each release's source is guessed from its ocid prefix
 (ocds-h6vhtk → fts, ocds-b5fd17 → cf), else from the package's uri.
-Exit: 0 all mapped, 1 some failed, 2 input unreadable.`;
+Each contract line holds every field of the stored document (mapping version ${MAPPING_VERSION}):
+estimate and awarded values, deadline, duration, delivery regions, procedure flags, legal
+regime, suitability, lots, documents, amendments, warnings.
+Exit: 0 all mapped, 1 some failed, 2 input unreadable or without releases.`;
 
 /** Parsed command line, or a usage problem. */
 export type MapArgs =
@@ -171,10 +174,10 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const found = releasesIn(doc);
   if ("problem" in found) return fail(`${where}: ${found.problem}`);
+  // An empty list maps "successfully" to nothing, which would hide a wrong file or query.
+  if (found.releases.length === 0) return fail(`${where} holds no releases (an empty list)`);
   const lines = found.releases.map((raw) => mapLine(raw, parsed.source, found.uri));
-  if (lines.length > 0) {
-    await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
-  }
+  await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
   return lines.every((l) => l.startsWith('{"ok":true')) ? 0 : 1;
 }
 

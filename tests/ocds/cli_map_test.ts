@@ -94,9 +94,43 @@ Deno.test("cli map: unreadable input exits 2 with a clear message", async () => 
   assertEquals(noReleases.code, 2);
   assert(noReleases.stderr.includes("no releases found"), noReleases.stderr);
 
+  for (const list of ["[]", '{"releases": []}']) {
+    const none = await run([], list);
+    assertEquals([none.code, none.lines], [2, []]);
+    assert(none.stderr.includes("holds no releases (an empty list)"), none.stderr);
+  }
+
   const badSource = await run(["--source", "ted"]);
   assertEquals(badSource.code, 2);
   assert(badSource.stderr.includes("--source must be fts or cf"), badSource.stderr);
+});
+
+Deno.test({
+  name: "cli map: the fields of mapping version 2 are printed",
+  ignore: !HAS_SHARED,
+  async fn() {
+    const file = new URL("fts/fts_notice_032703-2026_UK4_tender.json", SHARED_DATA);
+    const r = await run([file.pathname]);
+    assertEquals(r.code, 0, r.stderr);
+    const c = (r.lines[0] as { contract: Record<string, unknown> }).contract;
+    assertEquals(c.mappingVersion, 2);
+    assertEquals(c.deliveryRegions, [{ code: "UKE2", name: "North Yorkshire" }]);
+    assertEquals([c.valueKind, c.legalRegime, c.procedure], [
+      "estimate",
+      "PA2023",
+      "Below threshold - open competition",
+    ]);
+    assertEquals((c.lots as unknown[]).length, 1);
+    assertEquals(
+      (c.documents as { url: string }[])[0].url,
+      "https://www.find-tender.service.gov.uk/Notice/Attachment/A-14581",
+    );
+    for (
+      const k of ["awardedValue", "contractDurationDays", "dateSigned", "bidCount", "submissionUrl"]
+    ) {
+      assert(k in c, `${k} is not printed`);
+    }
+  },
 });
 
 Deno.test("cli map: unknown source without --source is a failed line, not a guess", async () => {
