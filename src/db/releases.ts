@@ -95,7 +95,12 @@ export function compressText(text: string): Promise<Uint8Array> {
 
 /** The identifying fields of an untrusted release, read without mapping it. */
 function identify(source: SourceId, raw: Record<string, unknown>) {
-  const id = typeof raw.id === "string" ? raw.id.trim() : "";
+  // As the mapper reads ids: a string, or an integer (OCDS allows integer ids).
+  const id = typeof raw.id === "string"
+    ? raw.id.trim()
+    : typeof raw.id === "number" && Number.isSafeInteger(raw.id)
+    ? String(raw.id)
+    : "";
   if (id === "" || id.length > MAX_ID || !id.isWellFormed()) return null;
   const ocid = typeof raw.ocid === "string" && raw.ocid.length <= MAX_ID && raw.ocid.isWellFormed()
     ? raw.ocid.trim()

@@ -63,6 +63,10 @@ mongoTest("releases without an id are skipped; one listed twice is written once"
   const written = await writeReleases(db, "cf", [one, one, { ocid: "x" }, 42, null], T0);
   assertEquals([written.written, written.skipped], [1, 3]);
   assertEquals(await releasesCollection(db).countDocuments(), 1);
+  // An integer id (OCDS allows them, and the mapper reads them) is a key too.
+  const numbered = await writeReleases(db, "fts", [{ id: 7, ocid: "ocds-h6vhtk-7" }], T0);
+  assertEquals(numbered.written, 1);
+  assertEquals((await releasesCollection(db).findOne({ _id: "fts:7" }))?.releaseId, "7");
   // A CF release id names its notice without the trailing sequence number.
   const [cf] = fixture("cf_tender_and_amendment.json");
   await writeReleases(db, "cf", [cf], T0);
