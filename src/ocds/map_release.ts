@@ -94,6 +94,7 @@ function isEmptyAward(a: Award): boolean {
 }
 
 function suppliersOf(r: OcdsRelease): { awards: Award[]; suppliers: Supplier[] } {
+  if (r.awards.length === 0) return { awards: [], suppliers: [] };
   const partyOf = new Map<string, OcdsParty>();
   for (const p of r.parties) if (p.id !== undefined && !partyOf.has(p.id)) partyOf.set(p.id, p);
   const suppliers: Supplier[] = [];
@@ -147,7 +148,16 @@ function clip(s: string | undefined, path: string, w: Warnings): string | null {
  * publishes none (CF's `tenderAmendment` never does) gets one entry dated by the release,
  * so that "changed on" is never lost.
  */
-function amendmentsOf(r: OcdsRelease, amending: boolean, releaseDate: Date, w: Warnings) {
+function amendmentsOf(
+  r: OcdsRelease,
+  amending: boolean,
+  releaseDate: Date,
+  w: Warnings,
+): Amendment[] {
+  const none = (r.tender?.amendments.length ?? 0) === 0 &&
+    r.awards.every((a) => a.amendments.length === 0) &&
+    r.contracts.every((c) => c.amendments.length === 0);
+  if (none) return amending ? [{ date: releaseDate, rationale: null, description: null }] : [];
   const all = [
     ...(r.tender?.amendments ?? []),
     ...r.awards.flatMap((a) => a.amendments),
