@@ -45,22 +45,18 @@ function isPlainUrl(text: string): boolean {
   if (i === text.length || text[i] !== "/" || labelStart >= i || !(last >= 97 && last <= 122)) {
     return false;
   }
-  let inPath = true;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 32 || c >= 127 || UNSAFE.has(c)) return false;
-    if (c === 63 || c === 35) inPath = false; // ? or #
-    // Dot segments ("/./", "/../", also spelt "%2e") are resolved by the parser.
-    if (inPath && c === 46 && text.charCodeAt(i - 1) === 47) return false;
-    if (inPath && c === 37 && text[i + 1] === "2" && (text[i + 2] === "e" || text[i + 2] === "E")) {
-      return false;
-    }
-  }
-  return true;
+  // The rest in one native pass: printable ASCII that needs no escaping, and no dot
+  // segments ("/./", "/../", also spelt "%2e") in the path, which the parser resolves.
+  const rest = text.slice(i);
+  if (!SAFE_REST.test(rest)) return false;
+  const end = rest.search(/[?#]/);
+  const path = end === -1 ? rest : rest.slice(0, end);
+  return !path.includes("/.") && !/%2e/i.test(path);
 }
 
-// Characters the URL parser escapes or treats specially in a path, query or fragment.
-const UNSAFE = new Set([..."\"'<>\\^`{|}"].map((ch) => ch.charCodeAt(0)));
+// Printable ASCII except what the URL parser escapes or treats specially in a path, query or
+// fragment: space, " ' < > \ ^ ` { | }. One character class, so the test is linear.
+const SAFE_REST = /^[!#-&(-;=?-[\]_a-z~]*$/;
 
 /**
  * `text` as a web address: an absolute `http:`/`https:` URL, normalised by the URL parser,
