@@ -1,6 +1,7 @@
 /** `deno task map` run as a subprocess, the way people use it. */
 import { assert, assertEquals } from "@std/assert";
 import { FIXTURES, HAS_SHARED, SHARED_DATA } from "./support.ts";
+import { mapRelease } from "../../src/ocds/map_release.ts";
 
 const CLI = new URL("../../src/cli/map.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -137,4 +138,53 @@ Deno.test("cli map: unknown source without --source is a failed line, not a gues
   const r = await run([], '[{"id": "x-1", "ocid": "ocds-zzzzzz-1", "date": "2026-01-01"}]');
   assertEquals(r.code, 1);
   assertEquals(r.lines[0].reason, "unknown-source");
+});
+
+Deno.test({
+  name: "cli map --compare-db: only the fields that differ from the stored notice",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const { testMongoUri, freshDbName } = await import("../support/mongo.ts");
+    const { getMongoClient } = await import("../../src/db/client.ts");
+    const { writeContracts } = await import("../../src/db/contracts.ts");
+    const uri = await testMongoUri();
+    const dbName = freshDbName("map_compare");
+    const file = new URL("fts_cancellation.json", FIXTURES).pathname;
+    const releases = JSON.parse(Deno.readTextFileSync(file)).releases;
+    const [first, second] = releases.map((r: unknown) => mapRelease("fts", r));
+    if (!first.ok || !second.ok) throw new Error("fixture does not map");
+    // Stored as an older mapping would have left them: one title and value differ.
+    await writeContracts(getMongoClient(uri).db(dbName), [
+      { ...first.contract, title: "Old title", valueMax: 1, mappingVersion: 1 },
+      second.contract,
+    ], new Date());
+    const cmd = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, file, "--compare-db"],
+      cwd: ROOT,
+      env: { MONGODB_URI: uri, MONGODB_DB: dbName },
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const out = await cmd.output();
+    const lines = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    assertEquals(lines[0].changed, {
+      title: { stored: "Old title", mapped: first.contract.title },
+      valueMax: { stored: 1, mapped: first.contract.valueMax },
+      mappingVersion: { stored: 1, mapped: 2 },
+    });
+    assertEquals([lines[1].stored, lines[1].changed], [true, {}]);
+    assertEquals([lines[2].stored, lines[2].changed], [false, null]);
+
+    const noUri = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, file, "--compare-db"],
+      cwd: ROOT,
+      env: { MONGODB_URI: "" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(noUri.code, 2);
+    assert(new TextDecoder().decode(noUri.stderr).includes("--compare-db needs MONGODB_URI"));
+  },
 });
