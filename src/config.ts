@@ -125,6 +125,10 @@ export interface SyncConfig {
   readonly lookbackMs: number;
   /** Runs kept in `sync_runs` per source. */
   readonly runsKept: number;
+  /** Keep every release read, compressed, in `releases` (for `deno task remap`). */
+  readonly keepRawReleases: boolean;
+  /** Time each cron tick spends re-mapping stored releases after a mapping change, in ms. */
+  readonly remapBudgetMs: number;
 }
 
 /** Thrown by {@linkcode loadConfig} with every problem found, one per line. */
@@ -535,6 +539,18 @@ function readAll(r: Reader): Config {
         "How far before the watermark an incremental run reads again (late releases).",
       ),
       runsKept: r.integer("SYNC_RUNS_KEPT", 500, 1, 100_000, "Runs kept in sync_runs per source."),
+      keepRawReleases: r.boolean(
+        "KEEP_RAW_RELEASES",
+        true,
+        "Keep every release read, compressed, in the releases collection (re-mapping without " +
+          "re-fetching); false for tiny databases.",
+      ),
+      remapBudgetMs: r.duration(
+        "REMAP_BUDGET",
+        "2m",
+        1_000,
+        "Time each cron tick spends re-mapping stored releases after a mapping change.",
+      ),
     }),
     kvPath: r.string("KV_PATH", null, "Deno KV database file; unset: Deno's default KV."),
     cron: readCron(r),
@@ -555,6 +571,14 @@ function readAll(r: Reader): Config {
     r.problems.push(
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is not allowed: admin, local and config are ` +
         "MongoDB's own databases; choose another name, e.g. procurement.",
+    );
+  }
+  if (config.sync.remapBudgetMs > config.cron.intervalMs / 2) {
+    const { remapBudgetMs } = config.sync, { schedule, intervalMs } = config.cron;
+    r.problems.push(
+      `REMAP_BUDGET (${remapBudgetMs / 1000}s) is too long for SYNC_CRON="${schedule}": the ` +
+        `background re-mapping runs after the sync in each tick; set REMAP_BUDGET to at most ` +
+        `${intervalMs / 2000}s.`,
     );
   }
   if (config.sync.budgetMs > config.cron.intervalMs / 2) {

@@ -89,7 +89,7 @@ export function progressLine(p: Progress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.releases / seconds : 0;
   const eta = p.done > 0 && p.done < 1 ? (seconds / p.done) * (1 - p.done) : null;
-  const at = p.window ? p.window.from.toISOString().slice(0, 16) : "caught up";
+  const at = p.at ?? (p.window ? p.window.from.toISOString().slice(0, 16) : "caught up");
   return `${p.source}  pages ${p.pages}  releases ${p.releases}  ${rate.toFixed(1)}/s  at ${at}  ` +
     `${(p.done * 100).toFixed(1)}%${eta === null ? "" : `  ETA ${formatSeconds(eta)}`}`;
 }

@@ -98,7 +98,7 @@ const SUPERVISOR = [
   '"$@" 3<&- </dev/null & server=$!',
   'echo "JONGODB_PID=$server"',
   '(cat <&3 >/dev/null; kill "$server" 2>/dev/null) &',
-  'trap \'kill "$server" 2>/dev/null; exit 0\' INT TERM HUP',
+  "trap 'kill \"$server\" 2>/dev/null; exit 0' INT TERM HUP",
   'wait "$server"',
 ].join("\n");
 

@@ -16,6 +16,8 @@ import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
+import { listRemapJobs } from "../db/remap_state.ts";
+import { type RemapProgress, remapProgress } from "../sync/remap.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { instancesOf } from "../db/instances.ts";
 import type { StaleIndex } from "../db/indexes.ts";
@@ -95,6 +97,11 @@ export interface SourceStatus {
   readonly quarantine: number;
   /** Newest first. */
   readonly runs: readonly RunSummary[];
+  /**
+   * The latest re-mapping from stored releases (the background job after a mapping change,
+   * or a `deno task remap`): progress and ETA; `null` when none ever ran.
+   */
+  readonly remap: RemapProgress | null;
 }
 
 /** Something the operator should fix that no verdict shows: a stale index, KV not shared. */
@@ -217,17 +224,19 @@ async function sourceStatus(
   options: StatusOptions,
 ): Promise<{ status: SourceStatus; kvProblem: KvProblem | null }> {
   const { db, kv } = deps;
-  const [states, runs, { holder: lease, fence }, contracts, quarantine] = await Promise.all([
-    listStates(db, source, {
-      finishedBefore: options.finishedBackfillsShownMs === undefined
-        ? undefined
-        : new Date(options.now - options.finishedBackfillsShownMs),
-    }),
-    recentRuns(db, source, options.runs ?? 10),
-    leaseAndFence(kv, source, options.now),
-    contractsCollection(db).countDocuments({ source }),
-    countQuarantine(db, source),
-  ]);
+  const [states, runs, { holder: lease, fence }, contracts, quarantine, remapJobs] = await Promise
+    .all([
+      listStates(db, source, {
+        finishedBefore: options.finishedBackfillsShownMs === undefined
+          ? undefined
+          : new Date(options.now - options.finishedBackfillsShownMs),
+      }),
+      recentRuns(db, source, options.runs ?? 10),
+      leaseAndFence(kv, source, options.now),
+      contractsCollection(db).countDocuments({ source }),
+      countQuarantine(db, source),
+      listRemapJobs(db, source, 1),
+    ]);
   const storedFence = Math.max(0, ...states.map((s) => s.fence ?? 0));
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
@@ -255,6 +264,7 @@ async function sourceStatus(
     contracts,
     quarantine,
     runs: runs.map(runSummary),
+    remap: remapJobs.length > 0 ? remapProgress(remapJobs[0]) : null,
   };
   return { status, kvProblem: fenceProblem(source, fence, storedFence) };
 }

@@ -83,6 +83,8 @@ export interface Progress {
   readonly releases: number;
   readonly elapsedMs: number;
   readonly window: DateWindow | null;
+  /** Where the run is, when not a date window (a re-mapping's last release key). */
+  readonly at?: string;
   /** Share of the stream's date range done, 0–1. */
   readonly done: number;
 }
@@ -318,7 +320,9 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     await deps.checkpoint?.("fetched", n);
 
     const now = new Date(clock.now());
-    const stored = await storePage(db, request.source, page, position, now);
+    const stored = await storePage(db, request.source, page, position, now, {
+      keepRaw: sync.keepRawReleases,
+    });
     await deps.checkpoint?.("stored", n);
 
     // Only now, with the page's data stored, does the cursor move past it.

@@ -17,6 +17,7 @@ import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
+import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
 /** What storing a page did. */
@@ -25,11 +26,24 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
+  /** What the raw-release step wrote; `null` when it was off. */
+  readonly raw: ReleaseWrite | null;
+}
+
+/** Options of {@linkcode storePage}. */
+export interface StoreOptions {
+  /**
+   * Keep the page's releases in `releases` (one bulk write), before the contracts, so no
+   * contract exists without its raw release (a crash in between replays the page).
+   * @default {true}
+   */
+  readonly keepRaw?: boolean;
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
- * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
+ * Maps and stores `releases` (and quarantines `rejected` text) in at most six round trips:
+ * raw releases bulk write, contracts read + bulk write, buyers aggregation + bulk write,
+ * quarantine bulk write.
  */
 export async function storePage(
   db: Db,
@@ -37,8 +51,12 @@ export async function storePage(
   page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
   position: Position | null,
   now: Date,
+  options: StoreOptions = {},
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
+  const raw = options.keepRaw === false
+    ? null
+    : await writeReleases(db, source, page.releases, now);
   const written = await writeContracts(db, mapped.map((m) => m.contract), now);
   await writeBuyers(db, buyers, written.touchedBuyers, now);
   const setAside: QuarantineItem[] = [
@@ -72,6 +90,7 @@ export async function storePage(
     stale: written.stale + superseded.length,
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+    raw,
   };
 }
 
