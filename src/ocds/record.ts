@@ -1,7 +1,8 @@
 /**
  * OCDS records: every release of one contracting process (`ocid`) with the compiled release
- * built by the OCDS 1.1 merge rules ("Merging", https://standard.open-contracting.org/1.1/en/schema/merging/),
- * and the record package (`record-package-schema.json`) that carries them.
+ * built by the OCDS 1.1 merge rules ("Merging",
+ * https://standard.open-contracting.org/1.1/en/schema/merging/), and the record package
+ * (`record-package-schema.json`) that carries them.
  *
  * The merge, per field of each release, oldest release first:
  * - objects are merged field by field, recursively;
@@ -26,11 +27,11 @@
  * Bad input never throws: a value that is not an object, or carries another `ocid`, is left
  * out; a release without a readable `date` is merged first (it cannot override a dated one);
  * a field whose type changes between releases takes the newer value; a release nested deeper
- * than {@linkcode MAX_RELEASE_DEPTH} is left out. Each case leaves a {@linkcode RecordWarning}. Keys such as
- * `__proto__` are data: merged state lives in `Map`s and output objects are built with
- * `Object.fromEntries`, which defines own properties and never touches a prototype. Time is
- * linear in the size of the input (plus sorting the releases), and recursion never goes deeper
- * than {@linkcode MAX_RELEASE_DEPTH}.
+ * than {@linkcode MAX_RELEASE_DEPTH} is left out. Each case leaves a
+ * {@linkcode RecordWarning}. Keys such as `__proto__` are data: merged state lives in `Map`s
+ * and output objects are built with `Object.fromEntries`, which defines own properties and
+ * never touches a prototype. Time is linear in the size of the input (plus sorting the
+ * releases), and recursion never goes deeper than {@linkcode MAX_RELEASE_DEPTH}.
  *
  * Tested against the reference implementation's test cases (open-contracting/ocds-merge) and the
  * worked examples of the standard. Where this differs from that implementation (`ocdsmerge`):
@@ -47,8 +48,8 @@
  * import { compileRecord, recordPackage } from "./record.ts";
  * const ocid = "ocds-b5fd17-1";
  * const record = compileRecord(ocid, [
- *   { ocid, id: "a-2", date: "2025-01-02T00:00:00Z", tag: ["award"], awards: [{ id: "1", status: "active" }] },
- *   { ocid, id: "a-1", date: "2025-01-01T00:00:00Z", tag: ["tender"], tender: { title: "Roads" } },
+ *   { ocid, id: "a-2", date: "2025-01-02T00:00:00Z", awards: [{ id: "1", status: "active" }] },
+ *   { ocid, id: "a-1", date: "2025-01-01T00:00:00Z", tender: { title: "Roads" } },
  * ]);
  * record.compiledRelease?.tender; // { title: "Roads" }
  * record.compiledRelease?.id; // "ocds-b5fd17-1-2025-01-02T00:00:00Z"
@@ -188,7 +189,7 @@ export interface CompiledRecord {
 export interface CompileOptions {
   /**
    * Merge rules; another schema's (an extension's, a test schema's) can be given.
-   * @default {OCDS_MERGE_RULES}
+   * @default OCDS_MERGE_RULES
    */
   readonly rules?: MergeRules;
 }
@@ -207,9 +208,9 @@ export interface CompileOptions {
  * const ocid = "ocds-h6vhtk-0001";
  * const r = compileRecord(ocid, [
  *   { ocid, id: "2", date: "2026-02-01T00:00:00Z", tender: { items: [{ id: "1", quantity: 2 }] } },
- *   { ocid, id: "1", date: "2026-01-01T00:00:00Z", tender: { items: [{ id: "1", quantity: 1, unit: "t" }] } },
+ *   { ocid, id: "1", date: "2026-01-01T00:00:00Z", tender: { items: [{ id: "1", unit: "t" }] } },
  * ]);
- * r.compiledRelease?.tender; // { items: [{ id: "1", quantity: 2, unit: "t" }] }
+ * r.compiledRelease?.tender; // { items: [{ id: "1", unit: "t", quantity: 2 }] }
  * r.releases.map((x) => x.id); // ["1", "2"]
  * ```
  */
@@ -256,15 +257,19 @@ export interface RecordPackageOptions {
   /** Who publishes the package. */
   readonly publisher: Publisher;
   /**
-   * When the package's content last changed.
-   * @default {the newest `date` of the records' releases (never the wall clock, so the same releases give the same package)}
+   * When the package's content last changed. The default is never the wall clock, so the same
+   * releases always give the same package.
+   * @default the newest `date` of the records' releases
    */
   readonly publishedDate?: string;
-  /** Licence URL of the data. @default {absent} */
+  /** Licence URL of the data. @default absent (left out of the package) */
   readonly license?: string;
-  /** Publication policy URL. @default {absent} */
+  /** Publication policy URL. @default absent (left out of the package) */
   readonly publicationPolicy?: string;
-  /** URLs of the `extension.json` of the extensions the releases use. @default {absent} */
+  /**
+   * URLs of the `extension.json` of the extensions the releases use.
+   * @default absent (left out of the package)
+   */
   readonly extensions?: readonly string[];
 }
 
@@ -299,7 +304,7 @@ export interface RecordPackage {
  * import { compileRecord, recordPackage } from "./record.ts";
  * const ocid = "ocds-h6vhtk-0001";
  * const record = compileRecord(ocid, [{ ocid, id: "1", date: "2026-01-01T00:00:00Z" }]);
- * const pkg = recordPackage([record], { uri: "https://example.org/r", publisher: { name: "FTS" } });
+ * const pkg = recordPackage([record], { uri: "https://x.org/r", publisher: { name: "FTS" } });
  * pkg.records[0].compiledRelease?.tag; // ["compiled"]
  * ```
  */

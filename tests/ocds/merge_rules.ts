@@ -10,7 +10,8 @@
  * - an object with `properties` → its properties, one step deeper;
  * - an array whose `items` allow a non-object type → whole list;
  * - an array of objects whose `properties` have no `id` → whole list;
- * - an array of objects with an `id` → the items' properties, one step deeper (arrays add no step).
+ * - an array of objects with an `id` → the items' properties, one step deeper (arrays add no
+ *   step).
  * @module
  */
 import type { MergeRules } from "../../src/ocds/record.ts";
