@@ -33,11 +33,11 @@ import {
   type ProvenanceField,
   type TimelineEntry,
 } from "./procurement_doc.ts";
-import { type AwardExtra, compareNotices, type CompilerNotice } from "./procurement_notice.ts";
+import { compareNotices, type CompilerNotice, type NoticeAward } from "./procurement_notice.ts";
 import { foldPhase, phaseEvent, UK_NOTICE_TYPES, UPDATE_TAGS } from "./procurement_phase.ts";
 import { summarize } from "./procurement_summary.ts";
 
-export type { CompilerNotice, NoticeLot, RicherNoticeFields } from "./procurement_notice.ts";
+export type { CompilerNotice, NoticeLot } from "./procurement_notice.ts";
 export { compareNotices } from "./procurement_notice.ts";
 
 /** Timeline entries kept; the newest are kept, and a warning says how many were left out. */
@@ -113,7 +113,7 @@ function versions(
 /** What identifies the contracts of an award notice: its lots, else its suppliers. */
 function contractKeys(n: CompilerNotice): Set<string> {
   const keys = new Set<string>();
-  for (const a of n.awards as readonly AwardExtra[]) {
+  for (const a of n.awards as readonly NoticeAward[]) {
     for (const lot of a.lotIds ?? []) keys.add(`lot:${lot}`);
   }
   if (keys.size === 0) {
@@ -348,7 +348,7 @@ export function compileProcurement(
   const estimate = note(
     "estimatedValue",
     newest(tenderFirst, (n) => hasEstimate(n) ? n : null) ??
-      // award notices' own value fields hold an estimate only when issue 12 says so
+      // award notices' own value fields hold an estimate when `valueKind` says so (mapping v2)
       newest(
         current,
         (n) => (n.valueKind === "estimate" || n.valueKind === "both") && hasEstimate(n) ? n : null,

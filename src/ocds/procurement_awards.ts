@@ -11,11 +11,11 @@
  */
 import type { Money } from "./documents.ts";
 import type { ProcurementAward, ProcurementSupplier } from "./procurement_doc.ts";
-import type { AwardExtra, CompilerNotice, SupplierExtra } from "./procurement_notice.ts";
+import type { CompilerNotice, NoticeAward, NoticeSupplier } from "./procurement_notice.ts";
 
 const GONE_AWARD = new Set(["cancelled", "unsuccessful"]);
 
-function slotKey(a: AwardExtra, index: number, noticeId: string): string {
+function slotKey(a: NoticeAward, index: number, noticeId: string): string {
   const lots = [...new Set(a.lotIds ?? [])].sort();
   if (lots.length > 0) return `lots:${lots.join("\u0000")}`;
   const who = [...new Set(a.suppliers.map((s) => s.id ?? `name:${s.name}`))].sort();
@@ -23,14 +23,14 @@ function slotKey(a: AwardExtra, index: number, noticeId: string): string {
   return a.id !== null ? `award:${a.id}` : `notice:${noticeId}#${index}`;
 }
 
-function toSupplier(s: SupplierExtra): ProcurementSupplier {
+function toSupplier(s: NoticeSupplier): ProcurementSupplier {
   return { id: s.id, name: s.name, scale: s.scale ?? null };
 }
 
 /**
  * The procurement's contract slots: for each lot set (else supplier set, else award id), the
  * award of the newest current award or contract notice; cancelled or unsuccessful awards
- * close their slot. A notice without award entries but with an awarded value (issue 12: a
+ * close their slot. A notice without award entries but with an awarded value (mapping version 2: a
  * contract change, or contracts without awards) sets the only slot's value, or opens one when
  * there is none; with several slots it cannot be attributed and is left out.
  *
@@ -43,7 +43,7 @@ function toSupplier(s: SupplierExtra): ProcurementSupplier {
 export function contractSlots(awardNotices: readonly CompilerNotice[]): ProcurementAward[] {
   const slots = new Map<string, ProcurementAward>();
   for (const n of awardNotices) {
-    const awards = n.awards as readonly AwardExtra[];
+    const awards = n.awards as readonly NoticeAward[];
     awards.forEach((a, i) => {
       const key = slotKey(a, i, n.noticeId);
       if (a.status !== null && GONE_AWARD.has(a.status)) {
@@ -56,7 +56,7 @@ export function contractSlots(awardNotices: readonly CompilerNotice[]): Procurem
         status: a.status,
         date: a.date,
         value: a.value,
-        suppliers: (a.suppliers as readonly SupplierExtra[]).map(toSupplier),
+        suppliers: (a.suppliers as readonly NoticeSupplier[]).map(toSupplier),
         lotIds: [...(a.lotIds ?? [])],
       });
     });
@@ -73,7 +73,7 @@ export function contractSlots(awardNotices: readonly CompilerNotice[]): Procurem
       status: only?.status ?? null,
       date: only?.date ?? null,
       value,
-      suppliers: only?.suppliers ?? (n.suppliers as readonly SupplierExtra[]).map(toSupplier),
+      suppliers: only?.suppliers ?? (n.suppliers as readonly NoticeSupplier[]).map(toSupplier),
       lotIds: only?.lotIds ?? [],
     });
   }

@@ -1,6 +1,6 @@
 /**
  * What the procurement compiler reads: a stored contract document, with the richer fields of
- * issue 12 read when present, and the one total order of notices.
+ * mapping version 2 read when present, and the one total order of notices.
  *
  * @example
  * ```ts
@@ -11,54 +11,50 @@
  * ```
  * @module
  */
-import type { Award, Contract, Money, Supplier } from "./documents.ts";
+import type { Award, Contract, Supplier } from "./documents.ts";
 import { compareReleaseIds } from "./map_page.ts";
 
-/** A lot as issue 12 maps it onto the contract documents. */
-export interface NoticeLot {
-  readonly id: string | null;
-  readonly title: string | null;
-  readonly status: string | null;
-  readonly value: Money | null;
-  readonly contractStart: Date | null;
-  readonly contractEnd: Date | null;
-  readonly contractDurationDays: number | null;
-  readonly cpvCodes: readonly string[];
-}
-
 /**
- * Contract fields added by issue 12 (names agreed across issues 12–14). Read when present,
- * so documents mapped before and after that change compile alike.
+ * Fields mapping version 2 added. Notices stored by version 1 lack them until the background
+ * re-mapping reaches them, and the procurement step compiles such notices all the same.
  */
-export interface RicherNoticeFields {
-  readonly awardedValue: number | null;
-  readonly awardedValueGross: number | null;
-  readonly valueKind: "estimate" | "awarded" | "both" | "none";
-  readonly contractDurationDays: number | null;
-  readonly deliveryRegions: readonly { readonly code: string | null; readonly name: string }[];
-  readonly procedure: string | null;
-  readonly framework: boolean;
-  readonly dps: boolean;
-  readonly callOff: boolean;
-  readonly legalRegime: string | null;
-  readonly suitability: { readonly sme: boolean | null; readonly vcse: boolean | null };
-  readonly lots: readonly NoticeLot[];
-  readonly documents: readonly { readonly title: string | null; readonly type: string | null }[];
-  readonly submissionUrl: string | null;
-  readonly amendments: readonly {
-    readonly date: Date | null;
-    readonly rationale: string | null;
-    readonly description: string | null;
-  }[];
-}
+type V2Field =
+  | "awardedValue"
+  | "awardedValueGross"
+  | "valueKind"
+  | "contractDurationDays"
+  | "deliveryRegions"
+  | "deliveryPostcode"
+  | "procedure"
+  | "framework"
+  | "dps"
+  | "callOff"
+  | "legalRegime"
+  | "suitability"
+  | "lots"
+  | "documents"
+  | "submissionUrl"
+  | "amendments"
+  | "dateSigned"
+  | "bidCount";
 
-/** What the compiler reads: a stored contract document (bookkeeping fields are ignored). */
-export type CompilerNotice = Contract & Partial<RicherNoticeFields>;
+/** A supplier as stored by either mapping version (`scale` since version 2). */
+export type NoticeSupplier = Omit<Supplier, "scale"> & { readonly scale?: Supplier["scale"] };
 
-/** An award as issue 12 maps it (with the lots it covers). */
-export type AwardExtra = Award & { readonly lotIds?: readonly string[] };
-/** A supplier as issue 12 maps it (with its size). */
-export type SupplierExtra = Supplier & { readonly scale?: "sme" | "large" | null };
+/** An award as stored by either mapping version (`lotIds` since version 2). */
+export type NoticeAward = Omit<Award, "lotIds" | "suppliers"> & {
+  readonly lotIds?: readonly string[];
+  readonly suppliers: readonly NoticeSupplier[];
+};
+
+/** What the compiler reads: a stored contract document of either mapping version. */
+export type CompilerNotice =
+  & Omit<Contract, V2Field | "awards" | "suppliers">
+  & Partial<Pick<Contract, V2Field>>
+  & { readonly awards: readonly NoticeAward[]; readonly suppliers: readonly NoticeSupplier[] };
+
+/** A lot of a notice (mapping version 2). */
+export type NoticeLot = Contract["lots"][number];
 
 /**
  * The total order of notices: release date, then release id (trailing numbers compared as

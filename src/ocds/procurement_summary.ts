@@ -95,11 +95,11 @@ const STAGE_LABEL: Readonly<Record<Contract["stage"], string>> = {
   unknown: "Notice",
 };
 
-/** What a change notice says changed, from its first amendment (issue 12), shortened. */
+/** What a change notice says changed, from its first amendment, shortened. */
 const CHANGE_LIMIT = 120;
 
 /**
- * The notice's awarded value: issue 12's `awardedValue` (net) or `awardedValueGross` when
+ * The notice's awarded value: its `awardedValue` (net) or `awardedValueGross` when
  * mapped, else the sum of its awards' values (net when every award has it, else gross);
  * `null` when none.
  */
@@ -123,7 +123,7 @@ function awardedMoney(
   return null;
 }
 
-function names(n: Contract): string | null {
+function names(n: CompilerNotice): string | null {
   const all = n.suppliers.map((s) => s.name ?? s.id).filter((s) => s !== null);
   if (all.length === 0) return null;
   const shown = all.slice(0, 3).join(", ");

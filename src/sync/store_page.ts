@@ -19,6 +19,7 @@ import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
 import { writePageProcurements } from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
+import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
 /** What storing a page did. */
@@ -29,13 +30,25 @@ export interface StoredPage extends WriteCounts {
   readonly mappedReleaseIds: readonly string[];
   /** Procurements compiled from the notices of the ocids the page touched. */
   readonly procurements: number;
+  /** What the raw-release step wrote; `null` when it was off. */
+  readonly raw: ReleaseWrite | null;
+}
+
+/** Options of {@linkcode storePage}. */
+export interface StoreOptions {
+  /**
+   * Keep the page's releases in `releases` (one bulk write), before the contracts, so no
+   * contract exists without its raw release (a crash in between replays the page).
+   * @default {true}
+   */
+  readonly keepRaw?: boolean;
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: one read
- * of the page's notices and of the other notices of their ocids, contracts insert (and update
- * of changed ones), buyers aggregation + bulk write, procurements insert (new ones) and
- * replace (the others), quarantine bulk write (when any).
+ * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: raw
+ * releases bulk write; one read of the page's notices and of the other notices of their ocids;
+ * contracts insert (and update of changed ones); buyers aggregation + bulk write; procurements
+ * insert (new ones) and replace (the others); quarantine bulk write (when any).
  */
 export async function storePage(
   db: Db,
@@ -43,8 +56,12 @@ export async function storePage(
   page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
   position: Position | null,
   now: Date,
+  options: StoreOptions = {},
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
+  const raw = options.keepRaw === false
+    ? null
+    : await writeReleases(db, source, page.releases, now);
   // the contracts read also fetches the page's ocids' other notices, for the procurement step
   const contracts = mapped.map((m) => m.contract);
   const written = await writeContracts(db, contracts, now, { withOcids: true });
@@ -89,6 +106,7 @@ export async function storePage(
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
     procurements: procurements.compiled,
+    raw,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2]` — a replay backfill
+ * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw]` — a replay backfill
  * end to end against its floor, side by side in one process:
  *
  * - **engine**: `runSync` over the replay server into a fresh database (fetch, decode, map,
@@ -9,11 +9,12 @@
  *
  * Prints releases/s of both, their ratio, and MongoDB round trips per page (counted with the
  * driver's command monitoring), alternating the two for `--rounds` rounds so machine noise
- * hits both alike. The cost of keeping procurements is reported beside the rest: the MongoDB
- * time of the page's procurement step (its read of the touched ocids' notices and its bulk
- * write) as a share of all MongoDB time, and a full rebuild of the procurements from the
- * stored notices (`deno task compile`'s work) timed after the run. Needs MONGODB_URI or the
- * embedded jongodb.
+ * hits both alike. Needs MONGODB_URI or the embedded jongodb. Raw releases are off unless
+ * `--raw` is given (jongodb applies each update in time linear in the collection's size, so on
+ * jongodb their upserts dominate; on a real MongoDB they are one indexed bulk write a page).
+ * The cost of keeping procurements is reported beside the rest: the MongoDB time of the page's
+ * procurement writes as a share of all MongoDB time, and a full rebuild of the procurements
+ * from the stored notices (`deno task compile`'s work) timed after the run.
  * @module
  */
 import { MongoClient } from "mongodb";
@@ -55,8 +56,10 @@ const client = new MongoClient(uri, { ...CLIENT_OPTIONS, monitorCommands: true }
 client.on("commandStarted", (e) => {
   commands++;
   const c = e.command;
+  // the page's procurement writes; a read of its own only for an ocid a notice left
   const isCompileRead = c.find === "contracts" && c.filter?.ocid !== undefined;
-  const isCompileWrite = c.update === "procurements" || c.delete === "procurements";
+  const isCompileWrite = c.insert === "procurements" || c.update === "procurements" ||
+    c.delete === "procurements";
   if (isCompileRead || isCompileWrite) procurementRequests.add(e.requestId);
 });
 client.on("commandSucceeded", (e) => {
@@ -76,6 +79,7 @@ const config = loadConfig({
   FTS_START_DATE: FROM.toISOString().slice(0, 10),
   CF_START_DATE: FROM.toISOString().slice(0, 10),
   LOG_LEVEL: "warning",
+  KEEP_RAW_RELEASES: Deno.args.includes("--raw") ? "true" : "false",
 });
 
 async function engineRound(round: number) {

@@ -84,7 +84,7 @@ Deno.test("UK1→UK2→UK4→UK6→UK7→UK10: every field, and the phase after 
   assertEquals(p.contractStart, new Date("2026-06-01T00:00:00Z"));
   assertEquals(p.contractEnd, new Date("2027-11-30T23:59:59Z"));
   assertEquals(p.procurementMethod, "open");
-  assertEquals(p.legalRegime, "PA2023"); // from the UK notice types
+  assertEquals(p.legalRegime, "PA2023");
   assertEquals(p.firstPublished, day(T, 0));
   assertEquals(p.lastChanged, day(T, 200));
   assertEquals(p.counts, {
@@ -125,7 +125,8 @@ Deno.test("UK1→UK2→UK4→UK6→UK7→UK10: every field, and the phase after 
     procurementMethod: "000103-2026",
     mainProcurementCategory: "000106-2026",
     contractPeriod: "000106-2026",
-    legalRegime: "000101-2026",
+    legalRegime: "000106-2026",
+    procedure: "000103-2026",
   });
   assertEquals(p.noticesMissing, []);
   assertEquals(p.warnings, []);
@@ -585,4 +586,47 @@ Deno.test("summaries use issue 12's awarded values and amendments when the notic
     "Contract details notice (UK7): awarded to Acme for £900",
     "Contract change notice (UK10): Extended by six months",
   ]);
+});
+
+Deno.test("notices stored by mapping version 1 (without the version 2 fields) compile too", () => {
+  const v2Fields = [
+    "awardedValue",
+    "awardedValueGross",
+    "valueKind",
+    "contractDurationDays",
+    "deliveryRegions",
+    "deliveryPostcode",
+    "procedure",
+    "framework",
+    "dps",
+    "callOff",
+    "legalRegime",
+    "suitability",
+    "lots",
+    "documents",
+    "submissionUrl",
+    "amendments",
+    "dateSigned",
+    "bidCount",
+  ];
+  const v1 = (n: CompilerNotice): CompilerNotice => {
+    const copy: Record<string, unknown> = { ...n, region: null, postcode: null, mappingVersion: 1 };
+    for (const f of v2Fields) delete copy[f];
+    copy.awards = n.awards.map(({ lotIds: _, ...a }) => ({
+      ...a,
+      suppliers: a.suppliers.map(({ scale: _s, ...s }) => s),
+    }));
+    copy.suppliers = n.suppliers.map(({ scale: _, ...s }) => s);
+    return copy as unknown as CompilerNotice;
+  };
+  const p = compile(FTS, fullChain().map(v1));
+  assertEquals([p.phase, p.legalRegime, p.procedure, p.framework], [
+    "changed",
+    "PA2023", // from the UK notice types
+    null,
+    false,
+  ]);
+  assertEquals([p.deliveryRegions, p.lots, p.suitability], [[], [], { sme: null, vcse: null }]);
+  assertEquals(p.awardedValue, 111_000); // the UK7's award: the UK10 carries no awarded value in v1
+  assertEquals(p.suppliers.map((s) => s.scale), [null]);
 });

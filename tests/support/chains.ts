@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { Award, Supplier } from "../../src/ocds/documents.ts";
+import type { Award, Contract, Supplier } from "../../src/ocds/documents.ts";
 import type { CompilerNotice } from "../../src/ocds/procurement.ts";
 import { aContract } from "./contracts.ts";
 
@@ -20,7 +20,7 @@ export function day(base: string, n: number): Date {
 
 /** A supplier. */
 export function supplier(id: string, name = `Supplier ${id}`): Supplier {
-  return { id, name };
+  return { id, name, scale: null };
 }
 
 /** An award with a net value in GBP. */
@@ -28,7 +28,7 @@ export function award(
   id: string,
   amount: number | null,
   suppliers: readonly Supplier[],
-  extra: Partial<Award> & { lotIds?: readonly string[] } = {},
+  extra: Partial<Award> = {},
 ): Award {
   return {
     id,
@@ -37,6 +37,7 @@ export function award(
     date: null,
     value: amount === null ? null : { amount, amountGross: null, currency: "GBP" },
     suppliers,
+    lotIds: [],
     ...extra,
   };
 }
@@ -82,7 +83,7 @@ export function ftsNotice(
   noticeId: string,
   noticeType: string,
   releaseDate: Date,
-  overrides: Partial<CompilerNotice> = {},
+  overrides: Partial<Contract> = {},
 ): CompilerNotice {
   const stage = STAGE_OF_TYPE[noticeType] ?? "unknown";
   return aContract({
@@ -107,7 +108,7 @@ export function cfNotice(
   sequence: number,
   tags: readonly string[],
   releaseDate: Date,
-  overrides: Partial<CompilerNotice> = {},
+  overrides: Partial<Contract> = {},
 ): CompilerNotice {
   const stage = tags.some((t) => t.startsWith("award"))
     ? "award"
@@ -127,6 +128,8 @@ export function cfNotice(
     status: stage === "award" ? "complete" : stage === "planning" ? "planned" : "active",
     url: `https://www.contractsfinder.service.gov.uk/Notice/${guid}`,
     buyerOrg: "GB-CFS-1",
+    legalRegime: null,
+    procedure: null,
     ...overrides,
   });
 }
