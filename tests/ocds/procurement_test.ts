@@ -496,6 +496,8 @@ Deno.test({
     assertEquals(phaseAt(t, new Date("2026-06-01T00:00:00Z")), "evaluation");
     assertEquals([t.valueMax, t.valueGrossMax], [33_721, 40_465.2]);
     assertEquals(t.sectors, ["energy-fuels", "research-polling"]);
+    assertEquals(t.deliveryRegions, [{ code: "UKE2", name: "North Yorkshire" }]);
+    assertEquals([t.legalRegime, t.procedure], ["PA2023", "Below threshold - open competition"]);
 
     const page = map("fts", "fts/fts_release_package_2026-10-06_limit4_UK4_UK6_redacted.json");
     const byId = new Map(page.map((c) => [c.noticeId, c]));
@@ -507,7 +509,18 @@ Deno.test({
     assertEquals(one("094474-2026").phase, "awarded");
     assertEquals(one("094474-2026").noticesMissing.map((m) => m.kind), ["tender"]);
     // "Below threshold - without competition": no tender to miss
-    assertEquals(one("094475-2026").noticesMissing, []);
+    const direct = one("094475-2026");
+    assertEquals(direct.noticesMissing, []);
+    assertEquals(direct.suppliers, [{
+      id: "GB-PPON-PBTM-5917-ZXVM",
+      name: "BiP Solutions Ltd",
+      scale: "sme",
+    }]);
+    assertEquals([direct.awardedValue, direct.awardedValueGross], [31_715, 38_058]);
+    // the award names its lot: the lot lists it
+    assertEquals(direct.lots.map((l) => [l.id, l.awards.map((a) => a.value?.amount)]), [["1", [
+      31_715,
+    ]]]);
     // an award with only a gross value: no net total is invented
     const gross = one("094477-2026");
     assertEquals([gross.awardedValue, gross.awardedValueGross], [null, 256_378.74]);
