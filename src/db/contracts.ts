@@ -61,6 +61,22 @@ export interface WriteContractsOptions {
    * @default false
    */
   readonly withOcids?: boolean;
+  /**
+   * Called once the write is decided, before anything is written, with what was read and
+   * what is about to be stored: the procurement step, which must come first so that a crash
+   * between the two leaves the contracts unwritten, and their replay still counts as a change.
+   */
+  readonly beforeWrite?: (plan: ContractPlan) => Promise<void>;
+}
+
+/** What a page's contracts write is about to do (see `beforeWrite`). */
+export interface ContractPlan {
+  /** With `withOcids`: the stored notices of the page's notices and ocids, as read. */
+  readonly before: readonly ContractDoc[];
+  /** The page's contracts about to be stored (new or changed). */
+  readonly written: readonly Contract[];
+  /** Ocids that notices about to be updated leave. */
+  readonly leftOcids: readonly string[];
 }
 
 /** The collection, typed. */
@@ -164,6 +180,7 @@ export async function writeContracts(
       },
     });
   }
+  await options.beforeWrite?.({ before, written, leftOcids: [...left] });
   if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
   if (fresh.length > 0) await insertNewContracts(db, fresh);
   return { ...counts, touchedBuyers: [...touched], leftOcids: [...left], before, written };

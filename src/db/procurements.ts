@@ -1,13 +1,14 @@
 /**
  * The `procurements` collection: one document per `{source, ocid}` (`_id` `"{source}:{ocid}"`),
  * compiled from every stored notice of that ocid. The two sources are never merged. Kept by
- * the sync for the ocids each page touched ({@linkcode writePageProcurements}: no read of its
- * own, an insert of new procurements and a replace of the others) and rebuildable at any time
- * from `contracts` alone ({@linkcode compileProcurements}: one read, one bulk write).
+ * the sync for the ocids each page changes ({@linkcode writePageProcurements}: no read of its
+ * own, an insert of new procurements and a replace of the others, before the contracts) and
+ * rebuildable at any time from `contracts` alone ({@linkcode compileProcurements}: one read,
+ * one bulk write).
  *
- * Every write replaces the whole document with what the stored notices compile to, so a
- * replay, a crash between steps or notices arriving in any order all end in the same
- * document (the compiler is a pure function of the notices).
+ * Every write replaces the whole document with what the notices compile to, so a replay, a
+ * crash between steps or notices arriving in any order all end in the same document (the
+ * compiler is a pure function of the notices).
  *
  * @example
  * ```ts
@@ -20,7 +21,7 @@ import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { SourceId } from "../ocds/documents.ts";
 import { compileProcurement, type CompilerNotice } from "../ocds/procurement.ts";
 import type { Procurement } from "../ocds/procurement_doc.ts";
-import { contractsCollection } from "./contracts.ts";
+import { type ContractPlan, contractsCollection } from "./contracts.ts";
 
 /** A stored procurement. */
 export interface ProcurementDoc extends Procurement {
@@ -146,66 +147,59 @@ function sweepFilter(
   };
 }
 
-/** What a page's contracts write read and did (see `writeContracts` with `withOcids`). */
-export interface PageNotices {
-  /** Every stored notice of the page's notices and ocids, as read before the write. */
-  readonly before: readonly CompilerNotice[];
-  /** The page's contracts the write stored; the page's other notices stayed as read. */
-  readonly written: readonly CompilerNotice[];
-  /** Ocids that notices of the page moved away from. */
-  readonly leftOcids: readonly string[];
-}
-
 /**
- * The procurement step of a page, without a read of its own: the notices of the page's ocids
- * after the contracts write are what the write read before it, with what it stored laid over.
- * Procurements of ocids that had no stored notice are new and inserted (the cheapest write);
- * the others are replaced. One or two commands (insert, replace); an ocid a notice moved away
- * from is recompiled from a fresh read (two more, and only then).
+ * The procurement step of a page, before its contracts are written and without a read of its
+ * own: the notices of an ocid after the page are what the contracts read saw, with the page's
+ * new and changed notices laid over. Only ocids that gain a new or changed notice are
+ * compiled (a page of unchanged notices writes nothing). Procurements of ocids that had no
+ * stored notice are inserted (the cheapest write); the others are replaced. Zero, one or two
+ * commands. Ocids that notices leave are the caller's, after the contracts are written
+ * ({@linkcode compileProcurements}).
+ *
+ * Coming first is what makes skipping unchanged ocids safe: a crash after this step and before
+ * the contracts leaves the contracts unwritten, so the page's replay finds its notices changed
+ * again and compiles them again.
  *
  * @example
  * ```ts
- * const write = await writeContracts(db, contracts, now, { withOcids: true });
- * await writePageProcurements(db, "fts", contracts.map((c) => c.ocid), write);
+ * await writeContracts(db, contracts, now, {
+ *   withOcids: true,
+ *   beforeWrite: (plan) => writePageProcurements(db, "fts", plan).then(() => {}),
+ * });
  * ```
  */
 export async function writePageProcurements(
   db: Db,
   source: SourceId,
-  pageOcids: readonly string[],
-  page: PageNotices,
+  plan: Pick<ContractPlan, "before" | "written">,
 ): Promise<CompileCounts> {
   const after = new Map<string, CompilerNotice>();
   const existed = new Set<string>();
-  for (const n of page.before) {
+  for (const n of plan.before) {
     if (n.source !== source) continue;
     after.set(n.noticeId, n);
     existed.add(n.ocid);
   }
-  for (const n of page.written) if (n.source === source) after.set(n.noticeId, n);
-  const left = new Set(page.leftOcids);
-  const wanted = new Set(pageOcids.filter((o) => !left.has(o)));
-  const byOcid = new Map<string, CompilerNotice[]>([...wanted].map((o) => [o, []]));
+  const dirty = new Set<string>();
+  for (const n of plan.written) {
+    if (n.source !== source) continue;
+    after.set(n.noticeId, n);
+    dirty.add(n.ocid);
+  }
+  const byOcid = new Map<string, CompilerNotice[]>([...dirty].map((o) => [o, []]));
   for (const n of after.values()) byOcid.get(n.ocid)?.push(n);
 
   const fresh: ProcurementDoc[] = [];
   const replaced: Procurement[] = [];
   for (const [ocid, list] of byOcid) {
     const procurement = compileProcurement({ source, ocid }, list);
-    if (procurement === null) continue; // every notice of the page names its ocid
+    if (procurement === null) continue; // a written notice names this ocid: never empty
     if (existed.has(ocid)) replaced.push(procurement);
     else fresh.push({ _id: procurementId(source, ocid), ...procurement });
   }
   await insertNewProcurements(db, fresh);
   if (replaced.length > 0) await replaceProcurements(db, replaced);
-  const moved = left.size > 0
-    ? await compileProcurements(db, source, [...left])
-    : { compiled: 0, removed: 0, notices: 0 };
-  return {
-    compiled: fresh.length + replaced.length + moved.compiled,
-    removed: moved.removed,
-    notices: after.size + moved.notices,
-  };
+  return { compiled: fresh.length + replaced.length, removed: 0, notices: after.size };
 }
 
 function replaceProcurements(db: Db, list: readonly Procurement[]) {

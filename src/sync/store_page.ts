@@ -17,7 +17,11 @@ import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
-import { writePageProcurements } from "../db/procurements.ts";
+import {
+  type CompileCounts,
+  compileProcurements,
+  writePageProcurements,
+} from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
@@ -28,7 +32,7 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
-  /** Procurements compiled from the notices of the ocids the page touched. */
+  /** Procurements compiled: those of the ocids the page changed, and of ocids notices left. */
   readonly procurements: number;
   /** What the raw-release step wrote; `null` when it was off. */
   readonly raw: ReleaseWrite | null;
@@ -47,8 +51,8 @@ export interface StoreOptions {
 /**
  * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: raw
  * releases bulk write; one read of the page's notices and of the other notices of their ocids;
- * contracts insert (and update of changed ones); buyers aggregation + bulk write; procurements
- * insert (new ones) and replace (the others); quarantine bulk write (when any).
+ * procurements insert (new ones) and replace (changed ones); contracts insert (and update of
+ * changed ones); buyers aggregation + bulk write; quarantine bulk write (when any).
  */
 export async function storePage(
   db: Db,
@@ -62,18 +66,22 @@ export async function storePage(
   const raw = options.keepRaw === false
     ? null
     : await writeReleases(db, source, page.releases, now);
-  // the contracts read also fetches the page's ocids' other notices, for the procurement step
+  // The contracts read also fetches the other notices of the page's ocids; the procurements
+  // of the ocids the page changes are written from it before the contracts are (see
+  // writePageProcurements), those of ocids a notice leaves after.
   const contracts = mapped.map((m) => m.contract);
-  const written = await writeContracts(db, contracts, now, { withOcids: true });
+  let procurements: CompileCounts = { compiled: 0, removed: 0, notices: 0 };
+  const written = await writeContracts(db, contracts, now, {
+    withOcids: true,
+    beforeWrite: async (plan) => {
+      procurements = await writePageProcurements(db, source, plan);
+    },
+  });
   await writeBuyers(db, buyers, written.touchedBuyers, now);
-  // every ocid of the page, unchanged and stale notices included, so a replay after a crash
-  // between the contracts and this step repairs it
-  const procurements = await writePageProcurements(
-    db,
-    source,
-    contracts.map((c) => c.ocid),
-    written,
-  );
+  if (written.leftOcids.length > 0) {
+    const left = await compileProcurements(db, source, written.leftOcids);
+    procurements = { ...procurements, compiled: procurements.compiled + left.compiled };
+  }
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,

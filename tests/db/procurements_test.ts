@@ -6,13 +6,15 @@
 import { assertEquals } from "@std/assert";
 import type { Db } from "mongodb";
 import { buyersCollection } from "../../src/db/buyers.ts";
-import { contractsCollection } from "../../src/db/contracts.ts";
+import { contractsCollection, writeContracts } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import {
   compileProcurements,
   procurementId,
   procurementsCollection,
+  writePageProcurements,
 } from "../../src/db/procurements.ts";
+import { mapPage } from "../../src/ocds/map_page.ts";
 import { compileProcurement } from "../../src/ocds/procurement.ts";
 import { rebuildProcurements } from "../../src/sync/procurement_rebuild.ts";
 import { storePage } from "../../src/sync/store_page.ts";
@@ -84,15 +86,49 @@ mongoTest("buyers count procurements exactly: distinct ocids of their notices", 
   assertEquals(await counts(), [["GB-PPON-BUYR-0042", 2, 1], ["GB-PPON-BUYR-0043", 2, 1]]);
 });
 
-mongoTest("a page whose procurement step never ran is repaired by its replay", async (db) => {
+mongoTest(
+  "a crash between the procurements and the contracts of a page: its replay repairs it",
+  async (db) => {
+    await ensureIndexes(db);
+    const [tender, award] = ftsChain(3, ["UK4", "UK6"], FROM);
+    await store(db, [tender]);
+    const reference = (await freshDb("procurement_crash_ref")).db;
+    await ensureIndexes(reference);
+    await store(reference, [tender]);
+    await store(reference, [award]);
+    // the page with the award dies right after its procurement step
+    const crash = new Error("killed");
+    const mapped = mapPage("fts", [award]).mapped.map((m) => m.contract);
+    const died = await writeContracts(db, mapped, NOW, {
+      withOcids: true,
+      beforeWrite: async (plan) => {
+        await writePageProcurements(db, "fts", plan);
+        throw crash;
+      },
+    }).catch((e) => e);
+    assertEquals(died, crash);
+    assertEquals(await contractsCollection(db).countDocuments({}), 1); // the award is not stored
+    await store(db, [award]); // the replay
+    const parts = ["contracts", "buyers", "procurements"] as const;
+    assertEquals(await snapshot(db, parts), await snapshot(reference, parts));
+  },
+);
+
+mongoTest("a page of unchanged notices writes no procurement", async (db) => {
   await ensureIndexes(db);
-  const chain = ftsChain(3, ["UK4", "UK6"], FROM);
+  const chain = ftsChain(5, ["UK4", "UK6"], FROM);
   await store(db, chain);
-  const built = await procurements(db);
-  // the contracts were written, then the process died before the procurement step
-  await procurementsCollection(db).deleteMany({});
-  await store(db, chain); // the replay: every notice unchanged, the ocid already known
-  assertEquals(await procurements(db), built);
+  let writes = 0;
+  const count = (e: { command: Record<string, unknown> }) => {
+    if (e.command.insert === "procurements" || e.command.update === "procurements") writes++;
+  };
+  db.client.on("commandStarted", count);
+  try {
+    await store(db, chain);
+  } finally {
+    db.client.off("commandStarted", count);
+  }
+  assertEquals(writes, 0);
 });
 
 mongoTest(
