@@ -14,6 +14,7 @@ import { errorText, secretsOfUri, setupLogging } from "../log.ts";
 import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import { markRebuilt, rebuildProcurements } from "../sync/procurement_rebuild.ts";
+import { openKv } from "../sync/wiring.ts";
 import { runCli, UsageError } from "./flags.ts";
 
 const USAGE = `Usage: deno task compile [--source fts|cf|all] [--ocid OCID]
@@ -22,7 +23,8 @@ Rebuilds the procurements collection from the notices stored in contracts: no AP
   --source   the source(s) to rebuild (default all)
   --ocid     only this procurement (in each selected source)
   --help     this text
-Exit: 0 done, 1 the database failed, 2 bad arguments.`;
+Each source is rebuilt under its sync lease: while a sync holds it, the task says so and exits 1.
+Exit: 0 done, 1 the database failed or a lease was held, 2 bad arguments.`;
 
 const COMPILE_FLAGS = { source: "value", ocid: "value" } as const;
 
@@ -73,6 +75,8 @@ async function main(flags: Map<string, string>): Promise<number> {
     return null;
   });
   if (!open) return 1;
+  // the rebuild holds each source's sync lease, so it never races a sync or a re-mapping
+  const kv = await openKv(config);
   const tty = Deno.stderr.isTerminal();
   const started = performance.now();
   try {
@@ -82,6 +86,9 @@ async function main(flags: Map<string, string>): Promise<number> {
       const done = await rebuildProcurements(open.db, {
         sources: [source],
         ocid: args.ocid ?? undefined,
+        kv,
+        leaseTtlMs: config.sync.leaseTtlMs,
+        now: Date.now,
         onProgress: (p) => {
           const line =
             `${p.source}  ${p.compiled} procurements  ${p.notices} notices  at ${p.after}`;
@@ -106,6 +113,7 @@ async function main(flags: Map<string, string>): Promise<number> {
     console.error(`The rebuild failed: ${errorText(error)}. Run it again: it starts over safely.`);
     return 1;
   } finally {
+    kv.close();
     await open.close();
   }
 }

@@ -79,6 +79,9 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     }
     let runs: RunDoc[];
     try {
+      // Before the sync, so the rebuild's hold on the leases never meets a run asked for right
+      // after the tick; on a fresh database it finds nothing to walk and is done at once.
+      await rebuildAfterVersionChange(engine);
       runs = await syncSources(engine, sources, trigger);
     } catch (error) {
       // runSync records its own failures; reaching here means something around it broke.
@@ -100,7 +103,6 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     log.info(`The ${trigger} sync finished: ${line}.`);
     await retryAfterMappingChange(engine);
     await remapAfterMappingChange(engine);
-    await rebuildAfterVersionChange(engine);
     return runs;
   };
 }
@@ -132,18 +134,26 @@ async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
 export const REBUILD_TICK_BUDGET_MS = 60_000;
 
 /**
- * Procurements compiled under other rules (`COMPILE_VERSION`) are rebuilt
- * from the stored notices, a time-bounded share per tick, resuming where the last tick
- * stopped. One read per tick once they are built. Never throws.
+ * Procurements compiled under other rules (`COMPILE_VERSION`), or never compiled (a database
+ * that predates them), are rebuilt from the stored notices, a time-bounded share per tick under
+ * each source's lease, resuming where the last tick stopped. One read per tick once they are
+ * built. Never throws.
  */
 async function rebuildAfterVersionChange(engine: EngineDeps): Promise<void> {
   const log = getLog("sync");
   try {
     const step = await rebuildStep(engine.db, {
+      kv: engine.kv,
+      leaseTtlMs: engine.sync.leaseTtlMs,
       now: () => engine.clock.now(),
       budgetMs: REBUILD_TICK_BUDGET_MS,
     });
-    if (step.ran) {
+    if (step.waitingFor !== null) {
+      log.info(
+        `Procurements rebuild waits for the ${step.source} lease (held by ` +
+          `${step.waitingFor.owner}); the next tick continues.`,
+      );
+    } else if (step.ran) {
       log.info(
         `Procurements rebuilt for ${compileTarget()}: ${step.compiled} compiled this tick, ` +
           (step.done ? "done." : `continuing at ${step.source} next tick.`),

@@ -96,7 +96,12 @@ async function engineRound(round: number) {
   const mongoAll = mongoMs.all - mongoBefore.all;
   const mongoProcurements = mongoMs.procurements - mongoBefore.procurements;
   const rebuildStarted = performance.now();
-  const rebuilt = await rebuildProcurements(db, { sources: [source] });
+  const rebuilt = await rebuildProcurements(db, {
+    sources: [source],
+    kv,
+    leaseTtlMs: 60_000,
+    now: Date.now,
+  });
   const rebuildMs = performance.now() - rebuildStarted;
   // the run's own bookkeeping (lease-free reads of state, run record) counted in, per page
   return {

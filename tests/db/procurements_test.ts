@@ -212,7 +212,8 @@ Deno.test({
       const snap = await snapshot(db, ["contracts", "buyers", "procurements"]);
       assertEquals(snap.procurements.length, 200);
       // what the pages compiled from their reads equals a compile from the stored notices
-      await rebuildProcurements(db, { sources: ["fts"] });
+      using kv = await Deno.openKv(":memory:");
+      await rebuildProcurements(db, { sources: ["fts"], kv, leaseTtlMs: 60_000, now: Date.now });
       assertEquals(await snapshot(db, ["contracts", "buyers", "procurements"]), snap);
       if (reference === null) reference = snap;
       else assertEquals(snap, reference, `round ${round}`);
