@@ -10,17 +10,45 @@
  * @module
  */
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
+import type { MongoTimeouts } from "../config.ts";
 import { redact } from "../log.ts";
 
-/** Settings for every client: a small pool, a short server selection, an app name. */
+/**
+ * Settings for every client: a small pool, an app name, and timeouts for failover (the
+ * defaults of `MONGODB_SERVER_SELECTION_TIMEOUT` and `MONGODB_OPERATION_TIMEOUT`). Server
+ * selection outlasts a replica-set election (median about 12 s), so a failover delays a page
+ * instead of failing it. The driver (7.x) ignores `timeoutMS`, so an operation's bound is
+ * the socket timeout: no answer for that long and the operation fails.
+ */
 export const CLIENT_OPTIONS: MongoClientOptions = Object.freeze({
   appName: "procurement-sync",
   maxPoolSize: 5,
   minPoolSize: 0,
   maxIdleTimeMS: 60_000,
-  serverSelectionTimeoutMS: 5_000,
-  connectTimeoutMS: 5_000,
+  serverSelectionTimeoutMS: 30_000,
+  connectTimeoutMS: 10_000,
+  socketTimeoutMS: 60_000,
 });
+
+/** How long the start-up ping waits: a wrong URI or a closed network fails start-up fast. */
+export const STARTUP_PING_TIMEOUT_MS = 5_000;
+
+/**
+ * The client settings for `timeouts` (see {@linkcode CLIENT_OPTIONS}).
+ *
+ * @example
+ * ```ts
+ * clientOptions({ serverSelectionMs: 30_000, operationMs: 60_000 }).serverSelectionTimeoutMS; // 30000
+ * ```
+ */
+export function clientOptions(timeouts?: MongoTimeouts): MongoClientOptions {
+  if (!timeouts) return CLIENT_OPTIONS;
+  return {
+    ...CLIENT_OPTIONS,
+    serverSelectionTimeoutMS: timeouts.serverSelectionMs,
+    socketTimeoutMS: timeouts.operationMs,
+  };
+}
 
 /** Thrown when MongoDB cannot be reached or refuses us; the message has no credentials. */
 export class MongoConnectError extends Error {
@@ -41,11 +69,14 @@ export function hostsOf(uri: string): string {
 
 const clients = new Map<string, MongoClient>();
 
-/** The process's client for `uri`, created on first use (no I/O until an operation runs). */
-export function getMongoClient(uri: string): MongoClient {
+/**
+ * The process's client for `uri`, created on first use (no I/O until an operation runs) with
+ * `timeouts` (the first caller's settings stay: one client per URI).
+ */
+export function getMongoClient(uri: string, timeouts?: MongoTimeouts): MongoClient {
   let client = clients.get(uri);
   if (!client) {
-    client = new MongoClient(uri, CLIENT_OPTIONS);
+    client = new MongoClient(uri, clientOptions(timeouts));
     clients.set(uri, client);
   }
   return client;
@@ -54,15 +85,29 @@ export function getMongoClient(uri: string): MongoClient {
 /**
  * Returns database `dbName` after a `ping` proves the server is reachable. On failure throws
  * a {@linkcode MongoConnectError} naming the host (never the password) and what to check.
+ * The ping goes through a short-lived client that selects a server for at most
+ * {@linkcode STARTUP_PING_TIMEOUT_MS}, so start-up fails fast with the driver's reason, while
+ * the process's client keeps the longer server selection of `timeouts` for sync work.
  */
-export async function connectDatabase(uri: string, dbName: string): Promise<Db> {
-  const db = getMongoClient(uri).db(dbName);
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  timeouts?: MongoTimeouts,
+): Promise<Db> {
+  const probe = new MongoClient(uri, {
+    ...clientOptions(timeouts),
+    serverSelectionTimeoutMS: STARTUP_PING_TIMEOUT_MS,
+    connectTimeoutMS: STARTUP_PING_TIMEOUT_MS,
+    maxPoolSize: 1,
+  });
   try {
-    await db.command({ ping: 1 });
-    return db;
+    await probe.db(dbName).command({ ping: 1 });
   } catch (error) {
     throw describeConnectError(uri, error);
+  } finally {
+    await probe.close().catch(() => {});
   }
+  return getMongoClient(uri, timeouts).db(dbName);
 }
 
 /** Turns a driver error at connect time into an actionable {@linkcode MongoConnectError}. */
@@ -74,7 +119,7 @@ export function describeConnectError(uri: string, error: unknown): MongoConnectE
   const message = auth
     ? `MongoDB at ${hosts} refused the credentials (${reason}). ` +
       "Check the user and password in MONGODB_URI."
-    : `Cannot reach MongoDB at ${hosts} within ${CLIENT_OPTIONS.serverSelectionTimeoutMS} ms ` +
+    : `Cannot reach MongoDB at ${hosts} within ${STARTUP_PING_TIMEOUT_MS} ms ` +
       `(${reason}). Check that MONGODB_URI names a running server and that its network ` +
       "access allows this machine (Atlas: allow 0.0.0.0/0 for Deno Deploy).";
   return new MongoConnectError(hosts, message, { cause: error });

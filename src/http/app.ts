@@ -37,7 +37,7 @@ export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
-  readonly config: Pick<Config, "sync" | "cron" | "triggerToken">;
+  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "storageLimitBytes">;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
   /** Current time, epoch ms (default `Date.now`). */
@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): App {
       schedule: config.cron.schedule,
       intervalMs: config.cron.intervalMs,
       now: now(),
+      storageLimitBytes: config.storageLimitBytes,
     });
   };
 

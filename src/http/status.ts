@@ -15,6 +15,7 @@ import type { SourceId } from "../config.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
+import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { leaseHolder, type LeaseValue } from "../sync/lease.ts";
@@ -95,6 +96,8 @@ export interface StatusReport {
   readonly now: Date;
   readonly verdict: Verdict;
   readonly cron: { readonly schedule: string; readonly intervalSeconds: number };
+  /** How full the database is against `STORAGE_LIMIT` (`level` "unknown" where not told). */
+  readonly storage: StorageReport;
   readonly sources: readonly SourceStatus[];
 }
 
@@ -104,6 +107,8 @@ export interface StatusOptions {
   readonly schedule: string;
   readonly intervalMs: number;
   readonly now: number;
+  /** `STORAGE_LIMIT`, in bytes. */
+  readonly storageLimitBytes: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
 }
@@ -227,11 +232,15 @@ export async function readStatus(
   deps: { db: Db; kv: Deno.Kv },
   options: StatusOptions,
 ): Promise<StatusReport> {
-  const sources = await Promise.all(options.sources.map((s) => sourceStatus(deps, s, options)));
+  const [storage, ...sources] = await Promise.all([
+    readStorage(deps.db, options.storageLimitBytes),
+    ...options.sources.map((s) => sourceStatus(deps, s, options)),
+  ]) as [StorageReport, ...SourceStatus[]];
   return {
     now: new Date(options.now),
     verdict: worst(sources.map((s) => s.verdict)),
     cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
+    storage,
     sources,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins), recount their buyers, set
- * aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
+ * Stores one page of releases: map, write contracts (newer wins) and their buyers' exact
+ * counts together, set aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
  * Used by the engine for every page and by quarantine retries.
  *
  * @example
@@ -14,8 +14,8 @@ import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
-import { writeBuyers } from "../db/buyers.ts";
-import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import type { WriteCounts } from "../db/contracts.ts";
+import { writePage } from "../db/page_write.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
@@ -28,8 +28,9 @@ export interface StoredPage extends WriteCounts {
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
- * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
+ * Maps and stores `releases` (and quarantines `rejected` text) in at most six round trips:
+ * the page's transaction (contracts read, insert, bulk update when any changed, buyers, commit;
+ * see `writePage`), then a quarantine bulk write when anything was set aside.
  */
 export async function storePage(
   db: Db,
@@ -39,8 +40,7 @@ export async function storePage(
   now: Date,
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
-  const written = await writeContracts(db, mapped.map((m) => m.contract), now);
-  await writeBuyers(db, buyers, written.touchedBuyers, now);
+  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now);
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,
