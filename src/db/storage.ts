@@ -65,6 +65,19 @@ export async function readStorage(db: Db, limitBytes: number): Promise<StorageRe
         : `Storage unknown: dbStats failed (${(error as Error).message ?? error}).`,
     );
   }
+  return judgeStorage(stats, limitBytes);
+}
+
+/**
+ * Judges `dbStats` output against `limitBytes`: `warning` from
+ * {@linkcode STORAGE_WARNING_SHARE}, `full` at the limit, `unknown` without sizes.
+ *
+ * @example
+ * ```ts
+ * judgeStorage({ dataSize: 400 * 1024 ** 2, indexSize: 20 * 1024 ** 2 }, 512 * 1024 ** 2).level; // "warning"
+ * ```
+ */
+export function judgeStorage(stats: Record<string, unknown>, limitBytes: number): StorageReport {
   const num = (v: unknown) => (typeof v === "number" || typeof v === "bigint") ? Number(v) : null;
   const dataSize = num(stats.dataSize);
   const indexSize = num(stats.indexSize);
