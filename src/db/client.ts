@@ -18,7 +18,10 @@ import { redact } from "../log.ts";
  * defaults of `MONGODB_SERVER_SELECTION_TIMEOUT` and `MONGODB_OPERATION_TIMEOUT`). Server
  * selection outlasts a replica-set election (median about 12 s), so a failover delays a page
  * instead of failing it. The driver (7.x) ignores `timeoutMS`, so an operation's bound is
- * the socket timeout: no answer for that long and the operation fails.
+ * the socket timeout: no answer for that long and the operation fails. Servers are watched by
+ * polling (what MongoDB advises for serverless functions, whose instances sleep between
+ * requests) rather than a held-open streaming `hello`, which jongodb's replica-set mode also
+ * breaks off ("Server ended moreToCome unexpectedly", clearing the pool mid-operation).
  */
 export const CLIENT_OPTIONS: MongoClientOptions = Object.freeze({
   appName: "procurement-sync",
@@ -28,6 +31,7 @@ export const CLIENT_OPTIONS: MongoClientOptions = Object.freeze({
   serverSelectionTimeoutMS: 30_000,
   connectTimeoutMS: 10_000,
   socketTimeoutMS: 60_000,
+  serverMonitoringMode: "poll",
 });
 
 /** How long the start-up ping waits: a wrong URI or a closed network fails start-up fast. */
