@@ -3,6 +3,7 @@ import { cronIntervalMs, parseCron } from "../src/cron_schedule.ts";
 import { loadConfig } from "../src/config.ts";
 import { contractsCollection } from "../src/db/contracts.ts";
 import { ensureIndexes } from "../src/db/indexes.ts";
+import { getMongoClient } from "../src/db/client.ts";
 import { recentRuns, type RunDoc } from "../src/db/runs.ts";
 import {
   createCronHandler,
@@ -11,7 +12,7 @@ import {
   CronRunError,
 } from "../src/sync/cron_handler.ts";
 import { engineDeps } from "../src/sync/wiring.ts";
-import { freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.ts";
+import { dropping, freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.ts";
 import { startMain } from "./support/process.ts";
 import { startReplayServer } from "./support/replay_server.ts";
 import { snapshot } from "./support/snapshot.ts";
@@ -81,7 +82,8 @@ mongoTest(
     assertEquals((await recentRuns(db, "fts", 10)).length, 2, "both deliveries are recorded");
 
     // the data equals what a single delivery stores
-    const other = (await freshDb("cron-single")).db;
+    await using single = await freshDb("cron-single");
+    const other = single.db;
     await ensureIndexes(other);
     const kv = await Deno.openKv(":memory:");
     try {
@@ -150,6 +152,7 @@ Deno.test({
       releases: replayData(),
     });
     const dbName = freshDbName("cron-main");
+    await using _drop = dropping(getMongoClient(await testMongoUri()).db(dbName));
     const kvDir = await Deno.makeTempDir();
     try {
       await using app = await startMain({

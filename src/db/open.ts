@@ -44,7 +44,9 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
     }
     return { db, embedded: false, close: closeMongoClients };
   }
-  const server = await startEmbeddedMongo({ replicaSet: true });
+  // Standalone: jongodb copies a collection into every transaction that writes it, which made
+  // the demo's pages 20× slower as a replica set; local runs recount buyers per page instead.
+  const server = await startEmbeddedMongo();
   log.warn(
     `MONGODB_URI is not set: using an embedded in-memory MongoDB (jongodb) at ${server.uri}. ` +
       "Data is lost when the process stops. Set MONGODB_URI (e.g. in .env) to use a real MongoDB.",

@@ -25,6 +25,7 @@ import { writePage } from "../../src/db/page_write.ts";
 import { transactionsSupported } from "../../src/db/transactions.ts";
 import type { Buyer, Contract } from "../../src/ocds/documents.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
+import { dropTestDb } from "../support/mongo.ts";
 
 function arg(name: string, def: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -132,6 +133,7 @@ console.log(
   `recounting the page's buyers instead reads ${examined} notices (${ms.toFixed(0)} ms) per ` +
     `page; counts after the run are ${exact ? "exact" : "WRONG"} (${total} notices counted)`,
 );
+await Promise.all([dropTestDb(heavy), dropTestDb(empty)]);
 await client.close();
 await embedded?.stop();
 if (!exact) Deno.exit(1);

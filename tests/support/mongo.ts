@@ -98,6 +98,14 @@ export async function dropTestDb(db: Db): Promise<void> {
 }
 
 /**
+ * Drops `db` at the end of the scope: `await using _ = dropping(db);` (see
+ * {@linkcode dropTestDb}).
+ */
+export function dropping(db: Db): AsyncDisposable {
+  return { [Symbol.asyncDispose]: () => dropTestDb(db) };
+}
+
+/**
  * `Deno.test` with a fresh database, dropped afterwards (see {@linkcode dropTestDb}). The
  * shared client and server outlive single tests, so the op and resource sanitizers are off
  * for these tests only.

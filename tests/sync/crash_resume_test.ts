@@ -25,23 +25,3 @@ Deno.test({
     assertEquals(result.corrected, 0, "buyer counts equal a recount from contracts");
   },
 });
-
-Deno.test({
-  name: "pages written in transactions: killed 8 times with SIGKILL, identical and counts exact",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    const result = await crashResume({
-      releases: 1000,
-      kills: 8,
-      seed: 20261130,
-      minMs: 300,
-      maxMs: 2_500,
-      replicaSet: true,
-    });
-    assertEquals(result.kills, 8);
-    assert(result.contracts >= 1000, `contracts: ${result.contracts}`);
-    assertEquals(result.crashedHash, result.referenceHash);
-    assertEquals(result.corrected, 0, "buyer counts equal a recount from contracts");
-  },
-});

@@ -10,7 +10,7 @@ import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { runSync } from "../../src/sync/engine.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
-import { freshDbName, testMongoUri } from "../support/mongo.ts";
+import { dropping, freshDbName, testMongoUri } from "../support/mongo.ts";
 import { startReplayServer } from "../support/replay_server.ts";
 import { syntheticReleases } from "../support/replay_data.ts";
 
@@ -30,6 +30,7 @@ Deno.test({
     const perPage: number[] = [];
     for (const pageSize of ["10", "100"]) {
       const db = client.db(freshDbName("round_trips"));
+      await using _drop = dropping(db);
       await ensureIndexes(db);
       using kv = await Deno.openKv(":memory:");
       const config = loadConfig({
