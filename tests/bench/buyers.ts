@@ -6,8 +6,9 @@
  * - **heavy**: `--stored` notices spread over the page's `--buyers` buyers are stored first;
  * - **empty**: nothing is stored.
  *
- * Then `--pages` pages of `--page-size` new notices naming those buyers are written with
- * `writePage` in each database, alternating. Per page it prints MongoDB commands and documents
+ * Then `--pages` pages naming those buyers are written with `writePage` in each database,
+ * alternating: `--page-size` new notices plus `--overlap` notices of the page before, changed
+ * (as overlapping windows bring them), after one warm-up page. Per page it prints MongoDB commands and documents
  * read (documents in the replies of find / aggregate / getMore, counted with the driver's
  * command monitoring), and the time, with the heavy/empty ratios. For contrast it prints what
  * recounting those buyers (the old per-page design, and today's fallback without transactions)
@@ -35,7 +36,8 @@ function arg(name: string, def: number): number {
 const stored = arg("stored", 20_000);
 const buyerCount = arg("buyers", 75);
 const pages = arg("pages", 4);
-const pageSize = arg("page-size", 100);
+const pageSize = arg("page-size", 80);
+const overlap = arg("overlap", 20);
 
 const embedded = Deno.env.get("MONGODB_URI")
   ? null
@@ -89,14 +91,26 @@ console.log(
     `${((performance.now() - t) / 1000).toFixed(1)}s (${recount.corrected} counts set)`,
 );
 
+const previous = new Map<typeof heavy, Contract[]>();
 async function page(db: typeof heavy) {
-  const contracts = Array.from({ length: pageSize }, (_, i) => contract(i));
+  const fresh = Array.from({ length: pageSize }, (_, i) => contract(i));
+  const again = (previous.get(db) ?? []).slice(0, overlap).map((c) => ({
+    ...c,
+    title: `${c.title} (amended)`,
+    releaseDate: new Date(c.releaseDate.getTime() + 1000),
+  }));
+  previous.set(db, fresh);
   const [c0, d0] = [commands, docsRead];
   const started = performance.now();
-  const res = await writePage(db, contracts, buyers, new Date());
-  if (res.inserted !== pageSize) throw new Error(`inserted ${res.inserted} of ${pageSize}`);
+  const res = await writePage(db, [...fresh, ...again], buyers, new Date());
+  if (res.inserted !== pageSize || res.updated !== again.length) {
+    throw new Error(`inserted ${res.inserted} of ${pageSize}, updated ${res.updated}`);
+  }
   return { commands: commands - c0, docs: docsRead - d0, ms: performance.now() - started };
 }
+
+await page(empty); // warm-up: the next page's overlap
+await page(heavy);
 
 const rows: { heavy: Awaited<ReturnType<typeof page>>; empty: Awaited<ReturnType<typeof page>> }[] =
   [];
