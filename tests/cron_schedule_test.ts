@@ -4,7 +4,7 @@ import { loadConfig } from "../src/config.ts";
 import { contractsCollection } from "../src/db/contracts.ts";
 import { ensureIndexes } from "../src/db/indexes.ts";
 import { getMongoClient } from "../src/db/client.ts";
-import { recentRuns, type RunDoc } from "../src/db/runs.ts";
+import { recentRuns, recordRun, type RunDoc, runRecord } from "../src/db/runs.ts";
 import {
   createCronHandler,
   CRON_BACKOFF,
@@ -203,4 +203,27 @@ mongoTest("a tick re-tries releases quarantined under an older mapping version",
     (await contractsCollection(db).findOne({ noticeId: release.id }))?.releaseId,
     release.id,
   );
+});
+
+mongoTest("after a good tick the RETAIN_* settings remove what is past its age", async (db) => {
+  await using h = await startHarness({ db, env: { RETAIN_RUNS: "30d" } });
+  const old = new Date(Date.now() - 400 * 86_400_000);
+  await recordRun(
+    db,
+    runRecord({
+      _id: "a-year-ago",
+      source: "fts",
+      streamId: "fts",
+      trigger: "cron",
+      startedAt: old,
+      endedAt: old,
+      outcome: "caught-up",
+    }),
+    500,
+  );
+  const tick = createCronHandler({ config: h.config, ready: () => Promise.resolve(h.engine) });
+  await tick();
+  const runs = await recentRuns(db, "fts", 10);
+  assertEquals(runs.map((r) => r.trigger), ["cron"], "the old run went, this tick's stayed");
+  assertEquals(await contractsCollection(db).countDocuments({}), 80, "notices: RETAIN_NOTICES off");
 });
