@@ -1,7 +1,7 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins) and their buyers' exact
- * counts together, set aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
- * Used by the engine for every page and by quarantine retries.
+ * Stores one page of releases: map, write contracts (newer wins) together with their buyers'
+ * exact counts, set aside what could not be mapped or parsed. Idempotent: storing a page again
+ * changes nothing. Used by the engine for every page and by quarantine retries.
  *
  * @example
  * ```ts

@@ -43,7 +43,12 @@ const embedded = Deno.env.get("MONGODB_URI")
   ? null
   : await startEmbeddedMongo({ replicaSet: true });
 const uri = Deno.env.get("MONGODB_URI") ?? embedded!.uri;
-const client = new MongoClient(uri, { ...CLIENT_OPTIONS, monitorCommands: true });
+// no socket timeout: jongodb's inserts into a large collection can outlast the default minute
+const client = new MongoClient(uri, {
+  ...CLIENT_OPTIONS,
+  socketTimeoutMS: 0,
+  monitorCommands: true,
+});
 let commands = 0;
 let docsRead = 0;
 client.on("commandStarted", () => commands++);

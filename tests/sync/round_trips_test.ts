@@ -51,7 +51,7 @@ Deno.test({
       assertEquals(run.outcome, "caught-up");
       perPage.push(commands / run.pages);
     }
-    // find + insert + aggregate + buyers bulk + state save, plus the run's own bookkeeping
+    // find + insert + buyers bulk + commit + state save, plus the run's own bookkeeping
     for (const n of perPage) assert(n <= 6, `commands per page: ${perPage.join(", ")}`);
     await client.close();
   },
