@@ -1,8 +1,8 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins), recount their buyers,
- * recompile the procurements of the ocids it touched, set aside what could not be mapped or
- * parsed. Idempotent: storing a page again changes nothing.
- * Used by the engine for every page and by quarantine retries.
+ * Stores one page of releases: map, write contracts (newer wins) together with their buyers'
+ * exact counts, recompile the procurements of the ocids it touched, set aside what could not be
+ * mapped or parsed. Idempotent: storing a page again changes nothing. Used by the engine for
+ * every page and by quarantine retries.
  *
  * @example
  * ```ts
@@ -15,8 +15,8 @@ import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
-import { writeBuyers } from "../db/buyers.ts";
-import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import type { WriteCounts } from "../db/contracts.ts";
+import { writePage } from "../db/page_write.ts";
 import { writePageProcurements } from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
@@ -45,10 +45,12 @@ export interface StoreOptions {
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: raw
- * releases bulk write; one read of the page's notices and of the other notices of their ocids;
- * contracts insert (and update of changed ones); buyers aggregation + bulk write; procurements
- * insert (new ones) and replace (the others); quarantine bulk write (when any).
+ * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: the raw
+ * releases bulk write; the page's transaction (one read of the page's notices and of the other
+ * notices of their ocids, insert, bulk update when any changed, buyers with their contract and
+ * procurement count deltas, commit; see `writePage`); procurements insert (new ones) and
+ * replace (the others), compiled from that same read; a quarantine bulk write when anything
+ * was set aside.
  */
 export async function storePage(
   db: Db,
@@ -64,10 +66,9 @@ export async function storePage(
     : await writeReleases(db, source, page.releases, now);
   // the contracts read also fetches the page's ocids' other notices, for the procurement step
   const contracts = mapped.map((m) => m.contract);
-  const written = await writeContracts(db, contracts, now, { withOcids: true });
-  await writeBuyers(db, buyers, written.touchedBuyers, now);
+  const written = await writePage(db, contracts, buyers, now);
   // every ocid of the page, unchanged and stale notices included, so a replay after a crash
-  // between the contracts and this step repairs it
+  // between the page's transaction and this step repairs it
   const procurements = await writePageProcurements(
     db,
     source,
