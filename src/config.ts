@@ -12,6 +12,7 @@
  */
 
 import { checkCron, CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
+import { RETENTION_RULES, type RetentionSetting } from "./retention_rules.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -58,6 +59,12 @@ export interface Config {
   readonly mongodbUri: string | null;
   /** Database name. */
   readonly mongodbDb: string;
+  /** How long MongoDB operations may wait (see README "Failover"). */
+  readonly mongodbTimeouts: MongoTimeouts;
+  /** Storage the database may use, in bytes; `/status` warns at 80 %. */
+  readonly storageLimitBytes: number;
+  /** Ages of the `RETAIN_*` settings, in ms; `null`: kept forever (the default). */
+  readonly retention: Readonly<Record<RetentionSetting, number | null>>;
   /** Minimum log level. */
   readonly logLevel: LogLevel;
   /** HTTP port of `Deno.serve`. */
@@ -99,6 +106,17 @@ export interface Platform {
   readonly deploymentId: string | null;
   /** `DENO_TIMELINE`: `production`, `git-branch/<name>` or `preview/<id>`. */
   readonly timeline: string | null;
+}
+
+/** MongoDB client timeouts. */
+export interface MongoTimeouts {
+  /**
+   * How long an operation waits for a usable server (a primary for writes): longer than a
+   * replica-set election, so a failover delays a page instead of failing it.
+   */
+  readonly serverSelectionMs: number;
+  /** How long an operation on an open connection may go without an answer. */
+  readonly operationMs: number;
 }
 
 /** Settings of the cron that runs the sync (see README "Configuration"). */
@@ -177,24 +195,41 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-/** Environment as a plain record; tests pass their own. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-const SIZE_UNITS: Record<string, number> = { "": 1, B: 1, KB: 1_024, MB: 1_048_576 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
 
 /**
- * Parses a size such as `32MB`, `512KB` or `1048576` (bytes) into bytes (1 KB = 1,024 bytes).
- * Returns `null` when the text is not of that form.
+ * Parses a size such as `512MB`, `1.5GB` or `100KiB` into bytes (binary units, as Atlas counts
+ * its 512 MB). Returns `null` when the text is not of that form.
  *
  * @example
  * ```ts
- * parseSize("32MB"); // 33554432
+ * parseSize("512MB"); // 536870912
  * ```
  */
 export function parseSize(text: string): number | null {
-  const m = /^\s*(\d{1,12})\s*(B|KB|MB)?\s*$/i.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * SIZE_UNITS[(m[2] ?? "").toUpperCase()];
+  const m = /^\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{1,3})\s*$/i.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.round(Number(m[1]) * unit) : null;
+}
+
+/** Environment as a plain record; tests pass their own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function sizeText(bytes: number): string {
+  for (const [unit, n] of [["GB", 1024 ** 3], ["MB", 1024 ** 2], ["KB", 1024]] as const) {
+    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 /** Collects problems while reading settings, so one error can list them all. */
@@ -243,6 +278,15 @@ class Reader {
     return ms;
   }
 
+  /** An age that can be switched off: unset or `off` → `null`. */
+  optionalDuration(name: string, minMs: number, description: string): number | null {
+    const form = `a duration such as 90d or 365d (at least ${minMs / 86_400_000}d), or off`;
+    const raw = this.#raw({ name, default: "off", form, description });
+    if (raw === undefined || raw.toLowerCase() === "off") return null;
+    const ms = parseDuration(raw);
+    return ms !== null && ms >= minMs ? ms : this.#fail(name, raw, form, null);
+  }
+
   origin(name: string, def: string, description: string): string {
     const form = "an origin such as https://host or http://127.0.0.1:8080 (no path)";
     const raw = this.#raw({ name, default: def, form, description });
@@ -268,8 +312,11 @@ class Reader {
     return this.#fail(name, raw, form, def);
   }
 
+  /** A size such as `512MB` (binary units: 1 MB = 1024² bytes), within `[min, max]`. */
   size(name: string, def: string, min: number, max: number, description: string): number {
-    const form = `a size such as 512KB or 32MB (from ${min} bytes to ${max / 1_048_576}MB)`;
+    const form = `a size such as 512KB, 32MB or 2GB (from ${sizeText(min)} to ${
+      sizeText(max)
+    }; 1 MB = 1024 KB)`;
     const raw = this.#raw({ name, default: def, form, description });
     const bytes = parseSize(raw ?? def);
     if (bytes === null || bytes < min || bytes > max) {
@@ -483,6 +530,36 @@ function readAll(r: Reader): Config {
   const config: Config = {
     mongodbUri,
     mongodbDb,
+    mongodbTimeouts: Object.freeze({
+      serverSelectionMs: r.duration(
+        "MONGODB_SERVER_SELECTION_TIMEOUT",
+        "30s",
+        1_000,
+        "How long sync work waits for a usable MongoDB server (longer than a replica-set " +
+          "election, about 12 s); the start-up ping waits 5 s.",
+      ),
+      operationMs: r.duration(
+        "MONGODB_OPERATION_TIMEOUT",
+        "60s",
+        1_000,
+        "How long one MongoDB operation may go without an answer before it fails.",
+      ),
+    }),
+    storageLimitBytes: r.size(
+      "STORAGE_LIMIT",
+      "512MB",
+      1024 ** 2,
+      1024 ** 5,
+      "Storage the database may use (Atlas M0: 512MB); /status and the dashboard warn at 80 %.",
+    ),
+    retention: Object.freeze(
+      Object.fromEntries(
+        RETENTION_RULES.map((rule) => [
+          rule.setting,
+          r.optionalDuration(rule.setting, 86_400_000, rule.description),
+        ]),
+      ) as Record<RetentionSetting, number | null>,
+    ),
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
     port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
     httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),

@@ -208,3 +208,58 @@ Deno.test("MONGODB_DB may not be one of MongoDB's own databases", () => {
     assertStringIncludes(error.message, `MONGODB_DB="${name}" is not allowed`);
   }
 });
+
+Deno.test("MongoDB timeouts, storage limit and RETAIN_* settings: defaults and forms", () => {
+  const defaults = loadConfig({});
+  assertEquals(defaults.mongodbTimeouts, { serverSelectionMs: 30_000, operationMs: 60_000 });
+  assertEquals(defaults.storageLimitBytes, 512 * 1024 * 1024);
+  assertEquals(defaults.retention, {
+    RETAIN_NOTICES: null,
+    RETAIN_RELEASES: null,
+    RETAIN_QUARANTINE: null,
+    RETAIN_RUNS: null,
+  });
+  const set = loadConfig({
+    MONGODB_SERVER_SELECTION_TIMEOUT: "45s",
+    MONGODB_OPERATION_TIMEOUT: "2m",
+    STORAGE_LIMIT: "2 GB",
+    RETAIN_NOTICES: "365d",
+    RETAIN_QUARANTINE: "off",
+  });
+  assertEquals(set.mongodbTimeouts, { serverSelectionMs: 45_000, operationMs: 120_000 });
+  assertEquals(set.storageLimitBytes, 2 * 1024 ** 3);
+  assertEquals(set.retention.RETAIN_NOTICES, 365 * 86_400_000);
+  assertEquals(set.retention.RETAIN_QUARANTINE, null);
+  const error = assertThrows(
+    () =>
+      loadConfig({
+        MONGODB_SERVER_SELECTION_TIMEOUT: "500ms",
+        MONGODB_OPERATION_TIMEOUT: "soon",
+        STORAGE_LIMIT: "512",
+        RETAIN_NOTICES: "12h",
+        RETAIN_RUNS: "forever",
+      }),
+    ConfigError,
+  );
+  assertEquals(error.problems.length, 5);
+  for (
+    const name of [
+      "MONGODB_SERVER_SELECTION_TIMEOUT",
+      "MONGODB_OPERATION_TIMEOUT",
+      "STORAGE_LIMIT",
+      "RETAIN_NOTICES",
+      "RETAIN_RUNS",
+    ]
+  ) assertStringIncludes(error.message, `${name}=`);
+  assertStringIncludes(error.message, "a size such as 512MB");
+  assertStringIncludes(error.message, "(at least 1d), or off");
+});
+
+Deno.test("parseSize reads binary units and refuses anything else", () => {
+  assertEquals(parseSize("512MB"), 512 * 1024 ** 2);
+  assertEquals(parseSize("1.5 gib"), 1.5 * 1024 ** 3);
+  assertEquals(parseSize("100KB"), 102_400);
+  for (const bad of ["", "512", "MB", "-1MB", "1e3MB", "5 XB", "1".repeat(20) + "MB"]) {
+    assertEquals(parseSize(bad), null, bad);
+  }
+});

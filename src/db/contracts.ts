@@ -11,9 +11,10 @@
  * ```
  * @module
  */
-import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, ClientSession, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
+import { TransactionConflict } from "./transactions.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -37,6 +38,12 @@ export interface WriteCounts {
   stale: number;
 }
 
+/** How one written notice moved between buyers: `from` is `null` for a new notice. */
+export interface BuyerMove {
+  readonly from: readonly string[] | null;
+  readonly to: readonly string[];
+}
+
 /** Outcome of {@linkcode writeContracts}. */
 export interface ContractWrite extends WriteCounts {
   /** Buyer ids whose counts may have changed (new and previous `buyerOrgs`). */
@@ -51,6 +58,11 @@ export interface ContractWrite extends WriteCounts {
   readonly before: readonly ContractDoc[];
   /** The page's contracts this write stored (inserted or updated); the others stayed as read. */
   readonly written: readonly Contract[];
+  /**
+   * The buyers of every notice this write changed, before and after. Exact only inside a
+   * transaction, where every planned write either happens or the whole page is redone.
+   */
+  readonly moves: readonly BuyerMove[];
 }
 
 /** Options of {@linkcode writeContracts}. */
@@ -61,6 +73,12 @@ export interface WriteContractsOptions {
    * @default false
    */
   readonly withOcids?: boolean;
+  /**
+   * A session in a transaction: reads and writes join it, and a write that misses what was
+   * read throws {@linkcode TransactionConflict} (the caller redoes the transaction) instead
+   * of being counted as lost to a concurrent writer.
+   */
+  readonly session?: ClientSession;
   /**
    * Called once the write is decided, before anything is written, with what was read and
    * what is about to be stored: the procurement step, which must come first so that a crash
@@ -111,7 +129,8 @@ export async function contentHash(contract: Contract): Promise<string> {
 /**
  * Writes one page of contracts (at most one per notice: the mapper keeps the newest of a page)
  * in at most three round trips: read what is stored, one bulk update of changed notices, one
- * insert of new ones. Replays change nothing.
+ * insert of new ones. Replays change nothing. With `options.session` every step joins the
+ * session's transaction (see {@linkcode WriteContractsOptions}).
  */
 export async function writeContracts(
   db: Db,
@@ -119,9 +138,10 @@ export async function writeContracts(
   now: Date,
   options: WriteContractsOptions = {},
 ): Promise<ContractWrite> {
+  const { session } = options;
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
   if (contracts.length === 0) {
-    return { ...counts, touchedBuyers: [], leftOcids: [], before: [], written: [] };
+    return { ...counts, touchedBuyers: [], moves: [], leftOcids: [], before: [], written: [] };
   }
   const bySource = new Map<SourceId, { ids: string[]; ocids: Set<string> }>();
   for (const c of contracts) {
@@ -139,7 +159,7 @@ export async function writeContracts(
         ...(options.withOcids ? [{ source, ocid: { $in: [...ocids] } }] : []),
       ]),
     },
-    options.withOcids ? {} : { projection: STORED_PROJECTION },
+    options.withOcids ? { session } : { projection: STORED_PROJECTION, session },
   );
   for await (const doc of cursor) {
     stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
@@ -149,6 +169,7 @@ export async function writeContracts(
   const touched = new Set<string>();
   const left = new Set<string>();
   const written: Contract[] = [];
+  const moves: BuyerMove[] = [];
   const fresh: ContractDoc[] = [];
   const updates: AnyBulkWriteOperation<ContractDoc>[] = [];
   for (const contract of contracts) {
@@ -164,12 +185,11 @@ export async function writeContracts(
     }
     for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
     written.push(contract);
+    moves.push({ from: old ? old.buyerOrgs : null, to: contract.buyerOrgs });
     if (!old) {
-      counts.inserted++;
       fresh.push({ ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now });
       continue;
     }
-    counts.updated++;
     if (old.ocid !== contract.ocid) left.add(old.ocid);
     // Guarded by what was read: a concurrent newer write is never overwritten.
     const key = { source: contract.source, noticeId: contract.noticeId };
@@ -181,27 +201,60 @@ export async function writeContracts(
     });
   }
   await options.beforeWrite?.({ before, written, leftOcids: [...left] });
-  if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
-  if (fresh.length > 0) await insertNewContracts(db, fresh);
-  return { ...counts, touchedBuyers: [...touched], leftOcids: [...left], before, written };
+  if (updates.length > 0) {
+    const res = await contractsCollection(db).bulkWrite(updates, { ordered: false, session });
+    const lost = updates.length - res.matchedCount;
+    if (lost > 0 && session) {
+      throw new TransactionConflict(
+        `${lost} of ${updates.length} stored notices changed after they were read`,
+      );
+    }
+    // Outside a transaction, a notice another writer changed meanwhile kept that writer's
+    // release: it is as stale as one older than what is stored.
+    counts.updated += res.matchedCount;
+    counts.stale += lost;
+  }
+  if (fresh.length > 0) {
+    if (session) {
+      // a duplicate key aborts the transaction, which is then redone from its read
+      await contractsCollection(db).insertMany(fresh, { ordered: false, session });
+      counts.inserted += fresh.length;
+    } else {
+      const inserted = await insertNewContracts(db, fresh);
+      counts.inserted += inserted;
+      counts.unchanged += fresh.length - inserted;
+    }
+  }
+  return {
+    ...counts,
+    touchedBuyers: [...touched],
+    moves,
+    leftOcids: [...left],
+    before,
+    written,
+  };
 }
 
 /**
  * Inserts notices that were absent when the page was read: a plain insert is the cheapest
- * write. Should another writer have inserted one meanwhile (the lease makes that rare), the
- * batch is redone as idempotent upserts that keep whatever is there.
+ * write. Should another writer have inserted some meanwhile, the others are still stored (by
+ * the insert itself on MongoDB, which goes on past a duplicate with `ordered: false`, and by
+ * idempotent upserts that keep whatever is there). Resolves to the number of documents this
+ * call stored; those another writer stored first are not counted.
  *
  * @example
  * ```ts
  * await insertNewContracts(db, [{ ...contract, contentHash, firstSeenAt: now, updatedAt: now }]);
  * ```
  */
-export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<void> {
+export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<number> {
   try {
-    await contractsCollection(db).insertMany(docs, { ordered: false });
+    return (await contractsCollection(db).insertMany(docs, { ordered: false })).insertedCount;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
-    await contractsCollection(db).bulkWrite(
+    // What the failed insert did store (MongoDB: all but the duplicates; some servers: none).
+    const partial = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+    const res = await contractsCollection(db).bulkWrite(
       docs.map((doc) => ({
         updateOne: {
           filter: { source: doc.source, noticeId: doc.noticeId },
@@ -211,5 +264,6 @@ export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): 
       })),
       { ordered: false },
     );
+    return (typeof partial === "number" ? partial : 0) + res.upsertedCount;
   }
 }

@@ -70,6 +70,15 @@ const SPECS: IndexSpec[] = [
     name: "source_mappingVersion_v1",
     key: { source: 1, mappingVersion: 1 },
   },
+  // retries read the oldest first, `_id` breaking ties: never a sort of whole raw texts in
+  // memory (up to 256 KiB each), which a free-tier cluster refuses past 100 MB
+  {
+    collection: "quarantine",
+    name: "kind_firstSeenAt_v1",
+    key: { kind: 1, firstSeenAt: 1, _id: 1 },
+  },
+  // RETAIN_RELEASES finds old raw releases without a scan
+  { collection: "releases", name: "date_v1", key: { date: 1 } },
   // instances seen (KV sharing check); expire after a day
   {
     collection: "instances",

@@ -45,7 +45,7 @@ export { json } from "./respond.ts";
 export interface AppDeps {
   readonly config: Pick<
     Config,
-    "sync" | "cron" | "triggerToken" | "platform" | "finishedBackfillsShownMs"
+    "sync" | "cron" | "triggerToken" | "platform" | "finishedBackfillsShownMs" | "storageLimitBytes"
   >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
@@ -131,6 +131,7 @@ export function createApp(deps: AppDeps): App {
       finishedBackfillsShownMs: config.finishedBackfillsShownMs,
       warnings: deps.warnings?.() ?? [],
       deploymentId: config.platform.deploymentId,
+      storageLimitBytes: config.storageLimitBytes,
     });
   };
 

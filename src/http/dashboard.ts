@@ -16,6 +16,7 @@ import { html, SafeHtml, safeUrl } from "./html.ts";
 import type { DayCount, NoticeLine } from "./notices.ts";
 import { sha256Base64 } from "./respond.ts";
 import type { RunSummary, SourceStatus, StatusReport, StreamStatus } from "./status.ts";
+import type { StorageReport } from "../db/storage.ts";
 import { humanDuration } from "./verdict.ts";
 import { capText } from "../text.ts";
 
@@ -59,6 +60,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .outcome-caught-up{color:#00703c}
 .muted{color:#505a5f}
 ul.backfills{margin:8px 0 0;padding-left:18px;font-size:13px}
+.storage.warning,.storage.full{border-left:5px solid #d4351c}
 `;
 
 // the constant itself, byte for byte: its hash is in the CSP
@@ -169,6 +171,13 @@ ${error}${backfills}
 </section>`;
 }
 
+function storagePanel(s: StorageReport): SafeHtml {
+  const bar = s.share === null ? html`` : progressBar(Math.min(1, s.share), s.message);
+  return html`<div class="${`panel storage ${s.level}`}" id="storage" data-level="${s.level}">
+${s.share === null ? html`<p class="muted">${s.message}</p>` : bar}
+</div>`;
+}
+
 function runRow(r: RunSummary & { source: string }): SafeHtml {
   return html`
     <tr>
@@ -239,6 +248,8 @@ export function renderDashboard(data: DashboardData): string {
         <main>
           <h2>Sources</h2>
           <div class="cards">${report.sources.map((s) => sourceCard(s, report.now))}</div>
+          <h2>Storage</h2>
+          ${storagePanel(report.storage)}
           <h2>Notices per day (last ${data.days.length} days, by release date)</h2>
           <div class="panel" id="chart">${barChart(data.days, series)}
     <p class="legend">${series.map((s) =>

@@ -15,6 +15,7 @@ import type { SourceId } from "../config.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
+import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import { listRemapJobs } from "../db/remap_state.ts";
 import { type RemapProgress, remapProgress } from "../sync/remap.ts";
@@ -117,6 +118,8 @@ export interface StatusReport {
   readonly now: Date;
   readonly verdict: Verdict;
   readonly cron: { readonly schedule: string; readonly intervalSeconds: number };
+  /** How full the database is against `STORAGE_LIMIT` (`level` "unknown" where not told). */
+  readonly storage: StorageReport;
   readonly sources: readonly SourceStatus[];
   /** Start-up findings (stale indexes, KV settings) and live KV checks; `[]` when all is well. */
   readonly warnings: readonly StatusWarning[];
@@ -128,6 +131,9 @@ export interface StatusOptions {
   readonly schedule: string;
   readonly intervalMs: number;
   readonly now: number;
+  /** `STORAGE_LIMIT`, in bytes. */
+  /** @default {536870912} (512 MB, an Atlas free cluster) */
+  readonly storageLimitBytes?: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
   /** How long finished range backfills stay listed, ms (default: always). */
@@ -281,7 +287,8 @@ export async function readStatus(
   deps: { db: Db; kv: Deno.Kv },
   options: StatusOptions,
 ): Promise<StatusReport> {
-  const [read, instances] = await Promise.all([
+  const [storage, read, instances] = await Promise.all([
+    readStorage(deps.db, options.storageLimitBytes ?? 512 * 1024 ** 2),
     Promise.all(options.sources.map((s) => sourceStatus(deps, s, options))),
     options.deploymentId
       ? instancesOf(deps.db, options.deploymentId, new Date(options.now - 86_400_000))
@@ -293,6 +300,7 @@ export async function readStatus(
     now: new Date(options.now),
     verdict: worst(sources.map((s) => s.verdict)),
     cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
+    storage,
     sources,
     warnings: [...(options.warnings ?? []), ...kvProblems],
   };

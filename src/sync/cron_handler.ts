@@ -23,6 +23,7 @@ import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { compileTarget, rebuildStep } from "./procurement_rebuild.ts";
 import { loadRemapJob } from "../db/remap_state.ts";
 import { remapJobId, runRemap } from "./remap.ts";
+import { applyRetention } from "../db/retention.ts";
 
 /** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
 export const CRON_NAME = "procurement sync";
@@ -36,7 +37,7 @@ export const CRON_BACKOFF: readonly number[] = Object.freeze([60_000, 300_000]);
 
 /** What the handler needs. */
 export interface CronDeps {
-  readonly config: Pick<Config, "sync">;
+  readonly config: Pick<Config, "sync" | "retention">;
   /** Resolves once the database is open and indexed, with the engine's dependencies. */
   readonly ready: () => Promise<EngineDeps>;
   /** What started the runs (`cron`; the start-up run of `SYNC_ON_START` says `manual`). */
@@ -103,6 +104,7 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     log.info(`The ${trigger} sync finished: ${line}.`);
     await retryAfterMappingChange(engine);
     await remapAfterMappingChange(engine);
+    await removeExpired(engine, deps.config.retention);
     return runs;
   };
 }
@@ -192,6 +194,28 @@ async function remapAfterMappingChange(engine: EngineDeps): Promise<void> {
     } catch (error) {
       log.error(`Could not re-map ${source}: ${errorText(error)}; the next tick tries again.`);
     }
+  }
+}
+
+/**
+ * The `RETAIN_*` settings, applied after a good tick: a bounded amount per tick (see
+ * `applyRetention`), so a backlog is worked off over several ticks. Never throws.
+ */
+async function removeExpired(engine: EngineDeps, ages: Config["retention"]): Promise<void> {
+  if (Object.values(ages).every((age) => age === null)) return;
+  const log = getLog("sync");
+  try {
+    const results = await applyRetention(engine.db, ages, { now: new Date(engine.clock.now()) });
+    for (const r of results.filter((r) => r.removed > 0)) {
+      log.info(
+        `${r.setting}: removed ${r.removed} from ${r.collection} older than ` +
+          `${r.cutoff.toISOString()}${r.more ? "; more next tick" : ""}.`,
+      );
+    }
+  } catch (error) {
+    log.error(
+      `Could not apply the RETAIN_* settings: ${errorText(error)}; the next tick tries again.`,
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins), recount their buyers,
- * recompile the procurements of the ocids it touched, set aside what could not be mapped or
- * parsed. Idempotent: storing a page again changes nothing.
- * Used by the engine for every page and by quarantine retries.
+ * Stores one page of releases: map, write contracts (newer wins) together with their buyers'
+ * exact counts, recompile the procurements of the ocids it touched, set aside what could not be
+ * mapped or parsed. Idempotent: storing a page again changes nothing. Used by the engine for
+ * every page and by quarantine retries.
  *
  * @example
  * ```ts
@@ -15,8 +15,8 @@ import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
-import { writeBuyers } from "../db/buyers.ts";
-import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import type { WriteCounts } from "../db/contracts.ts";
+import { writePage } from "../db/page_write.ts";
 import {
   type CompileCounts,
   compileProcurements,
@@ -49,10 +49,12 @@ export interface StoreOptions {
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: raw
- * releases bulk write; one read of the page's notices and of the other notices of their ocids;
- * procurements insert (new ones) and replace (changed ones); contracts insert (and update of
- * changed ones); buyers aggregation + bulk write; quarantine bulk write (when any).
+ * Maps and stores `releases` (and quarantines `rejected` text) in a few round trips: the raw
+ * releases bulk write; the page's transaction (one read of the page's notices and of the other
+ * notices of their ocids; procurements insert (new ones) and replace (changed ones), compiled
+ * from that read before the contracts are written; contracts insert, bulk update when any
+ * changed, buyers with their contract and procurement count deltas, commit; see `writePage`);
+ * a quarantine bulk write when anything was set aside.
  */
 export async function storePage(
   db: Db,
@@ -71,13 +73,11 @@ export async function storePage(
   // writePageProcurements), those of ocids a notice leaves after.
   const contracts = mapped.map((m) => m.contract);
   let procurements: CompileCounts = { compiled: 0, removed: 0, notices: 0 };
-  const written = await writeContracts(db, contracts, now, {
-    withOcids: true,
+  const written = await writePage(db, contracts, buyers, now, {
     beforeWrite: async (plan) => {
       procurements = await writePageProcurements(db, source, plan);
     },
   });
-  await writeBuyers(db, buyers, written.touchedBuyers, now);
   if (written.leftOcids.length > 0) {
     const left = await compileProcurements(db, source, written.leftOcids);
     procurements = { ...procurements, compiled: procurements.compiled + left.compiled };

@@ -16,6 +16,7 @@ import { procurementsCollection } from "../../src/db/procurements.ts";
 import { quarantineCollection } from "../../src/db/quarantine.ts";
 import { runsCollection } from "../../src/db/runs.ts";
 import { instancesCollection } from "../../src/db/instances.ts";
+import { releasesCollection } from "../../src/db/releases.ts";
 import { mongoTest } from "../support/mongo.ts";
 
 Deno.test("every index spec has a unique versioned name on a collection the code uses", () => {
@@ -30,6 +31,7 @@ Deno.test("every index spec has a unique versioned name on a collection the code
       runsCollection,
       quarantineCollection,
       instancesCollection,
+      releasesCollection,
       procurementsCollection,
     ]
       .map((get) => get(fake).collectionName),
