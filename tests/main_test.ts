@@ -56,7 +56,7 @@ Deno.test({
         SYNC_TRIGGER_TOKEN: TOKEN,
         KV_PATH: `${kvDir}/kv.sqlite`,
       });
-      await app.waitFor(/The manual sync finished/, 30_000);
+      await app.waitFor(/The startup sync finished/, 30_000);
       const status = await (await fetch(`${app.url}/status`)).json();
       assertEquals(status.verdict, "ok");
       assertEquals(status.sources.map((s: { contracts: number }) => s.contracts), [40, 40]);
