@@ -27,7 +27,9 @@ Deno.test("an unreachable MONGODB_URI stops start-up fast, naming the host, no c
     MONGODB_URI: "mongodb://bob:hunter22@127.0.0.1:1/x",
   });
   assertEquals(code, 1);
-  assertStringIncludes(output, "Cannot reach MongoDB at 127.0.0.1:1");
+  assertStringIncludes(output, "Cannot reach MongoDB at 127.0.0.1:1: the connection was refused");
+  assertEquals(output.split("Cannot reach MongoDB").length - 1, 1, "said once");
+  assertEquals(output.split("ECONNREFUSED").length - 1, 1, "its cause said once");
   assert(!output.includes("hunter22"), output);
   assert(ms < 15_000, `took ${ms} ms`);
 });
