@@ -12,6 +12,7 @@
 import { startReplayServer } from "../../tests/support/replay_server.ts";
 import { syntheticReleases } from "../../tests/support/replay_data.ts";
 import { parseFlags, UsageError } from "./flags.ts";
+import { spawnTied } from "./tied_child.ts";
 
 const USAGE = "Usage: deno task demo [--port N] [--releases N]";
 const DAY = 86_400_000;
@@ -127,13 +128,12 @@ async function main(): Promise<number> {
     ...demoEnv(replay.url, args.port, `${kvDir}/kv.sqlite`, token),
   };
   delete env.MONGODB_URI; // the demo always uses the embedded, throw-away database
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  // tied to the demo: even a SIGKILL of the demo stops main.ts and its embedded server
+  const child = spawnTied(
+    Deno.execPath(),
+    ["run", "-A", new URL("../../main.ts", import.meta.url).pathname],
+    { env, clearEnv: true, stdout: "piped", stderr: "piped" },
+  );
 
   let appUrl: Promise<string>;
   {
