@@ -19,6 +19,14 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/**
+ * Forms accepted by `LOG_FORMAT`: `pretty` (coloured lines for a person), `json` (one JSON
+ * object per line, what Deploy's log view reads) or `auto` (pretty on a terminal, else JSON).
+ */
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+/** One of {@linkcode LOG_FORMATS}. */
+export type LogFormat = typeof LOG_FORMATS[number];
+
 /** The sources the product syncs. */
 export const SOURCE_IDS = ["fts", "cf"] as const;
 /** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
@@ -67,6 +75,8 @@ export interface Config {
   readonly retention: Readonly<Record<RetentionSetting, number | null>>;
   /** Minimum log level. */
   readonly logLevel: LogLevel;
+  /** How log lines are written (see {@linkcode LOG_FORMATS}). */
+  readonly logFormat: LogFormat;
   /** HTTP port of `Deno.serve`. */
   readonly port: number;
   /** Timeout of every HTTP request to a source, in ms. */
@@ -93,6 +103,12 @@ export interface Config {
   readonly finishedBackfillsShownMs: number;
   /** Where the process runs, from variables the platform sets (not settings). */
   readonly platform: Platform;
+  /**
+   * The first sync at start-up with the embedded database (`DEV_FIRST_SYNC_SPAN`): how far
+   * back it reads, in ms. `null` where it does not apply: `MONGODB_URI` set, on Deno Deploy,
+   * or the span set to 0.
+   */
+  readonly devFirstSync: { readonly spanMs: number } | null;
 }
 
 /**
@@ -180,7 +196,8 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /**
- * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` into milliseconds.
+ * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` (or a bare `0`) into
+ * milliseconds.
  * Returns `null` when the text is not of that form.
  *
  * @example
@@ -189,6 +206,7 @@ const DURATION_UNITS: Record<string, number> = {
  * ```
  */
 export function parseDuration(text: string): number | null {
+  if (text.trim() === "0") return 0; // zero needs no unit
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   if (!m) return null;
   const ms = Number(m[1]) * DURATION_UNITS[m[2]];
@@ -237,6 +255,11 @@ class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
   constructor(readonly env: Env, readonly now: number) {}
+
+  /** Whether the environment gives `name` a value (not blank). */
+  isSet(name: string): boolean {
+    return (this.env[name] ?? "").trim() !== "";
+  }
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -423,7 +446,7 @@ function readUtcDate(text: string): Date | null {
   return same ? at : null;
 }
 
-function readSource(r: Reader, id: SourceId): SourceConfig {
+function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceConfig {
   const P = id.toUpperCase();
   const fts = id === "fts";
   const label = fts ? "Find a Tender" : "Contracts Finder";
@@ -459,13 +482,17 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
       0,
       `Wait after a ${label} throttling answer without \`Retry-After\`.`,
     ),
-    startDate: r.startDate(
-      `${P}_START_DATE`,
-      "90d",
-      id,
-      `Where the first ${label} backfill starts (${
-        fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
-      }); the default fits a free-tier database.`,
+    startDate: devStart(
+      r.startDate(
+        `${P}_START_DATE`,
+        "90d",
+        id,
+        `Where the first ${label} backfill starts (${
+          fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
+        }); the default fits a free-tier database. Unset with the embedded database: ` +
+          "DEV_FIRST_SYNC_SPAN.",
+      ),
+      r.isSet(`${P}_START_DATE`) ? null : devSpanMs,
     ),
   };
   if (source.overlapMs >= source.windowMs) {
@@ -479,6 +506,14 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
 }
 
 const seconds = (ms: number) => `${ms / 1000}s`;
+
+/**
+ * A source's start date with the embedded database when its `*_START_DATE` is unset: the
+ * last `DEV_FIRST_SYNC_SPAN`, so a first local run reads days, not the default 90 days.
+ */
+function devStart(configured: StartDate, devSpanMs: number | null): StartDate {
+  return devSpanMs === null ? configured : Object.freeze({ kind: "ago", ms: devSpanMs });
+}
 
 /**
  * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
@@ -527,6 +562,17 @@ function readAll(r: Reader): Config {
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
     );
   }
+  const platform = readPlatform(r.env);
+  const devSpanMs = r.duration(
+    "DEV_FIRST_SYNC_SPAN",
+    "3d",
+    0,
+    "Embedded database only (never with MONGODB_URI or on Deploy): sync this recent span at " +
+      "start-up, so data appears within minutes; 0 turns it off.",
+  );
+  const devFirstSync = mongodbUri === null && !platform.deploy && devSpanMs > 0
+    ? Object.freeze({ spanMs: devSpanMs })
+    : null;
   const config: Config = {
     mongodbUri,
     mongodbDb,
@@ -561,6 +607,13 @@ function readAll(r: Reader): Config {
       ) as Record<RetentionSetting, number | null>,
     ),
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
+    logFormat: r.oneOf(
+      "LOG_FORMAT",
+      LOG_FORMATS,
+      "auto",
+      "Log lines: pretty (coloured, for a terminal), json (one object per line) or auto " +
+        "(pretty on a terminal; json otherwise and on Deploy).",
+    ),
     port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
     httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),
     httpMaxAttempts: r.integer(
@@ -592,7 +645,10 @@ function readAll(r: Reader): Config {
       "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
         "throttled until then.",
     ),
-    sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+    sources: Object.freeze({
+      fts: readSource(r, "fts", devFirstSync?.spanMs ?? null),
+      cf: readSource(r, "cf", devFirstSync?.spanMs ?? null),
+    }),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
       budgetMs: r.duration(
@@ -642,7 +698,8 @@ function readAll(r: Reader): Config {
       0,
       "How long a finished range backfill stays listed on /status and the dashboard.",
     ),
-    platform: readPlatform(r.env),
+    platform,
+    devFirstSync,
   };
   if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
     r.problems.push(

@@ -21,6 +21,7 @@
  */
 import { type Db, type Document, MongoServerError } from "mongodb";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 
 /** One index the product needs. */
 export interface IndexSpec {
@@ -285,7 +286,7 @@ function stale(report: IndexReport, spec: IndexSpec, existing: readonly string[]
   const reason = errorText(error);
   report.stale.push({ collection: spec.collection, name: spec.name, existing, reason });
   getLog("db").warn(
-    `Index ${spec.collection}.${spec.name} is stale: ${reason}. Start-up goes on with ` +
+    `Index ${spec.collection}.${spec.name} is stale: ${clause(reason)}. Start-up goes on with ` +
       `${existing.length > 0 ? `the old index ${existing.join(", ")}` : "no such index"}; drop ` +
       `it by hand (db.${spec.collection}.dropIndex("…")) or give the user the dropIndex ` +
       "privilege, then restart. `deno task doctor` shows what differs.",

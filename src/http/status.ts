@@ -25,6 +25,7 @@ import type { StaleIndex } from "../db/indexes.ts";
 import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
 import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
+import { clause } from "../text.ts";
 
 /** Names of the sources for people. */
 export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
@@ -150,7 +151,7 @@ export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
     code: "index-stale",
     message: `Index ${s.collection}.${s.name} does not match its spec` +
       (s.existing.length > 0 ? ` (the old ${s.existing.join(", ")} is in its place)` : "") +
-      `: ${s.reason}. Drop the old index by hand or grant the dropIndex privilege, then ` +
+      `: ${clause(s.reason)}. Drop the old index by hand or grant the dropIndex privilege, then ` +
       "restart; queries work meanwhile, perhaps slower.",
   }));
 }
