@@ -262,7 +262,6 @@ Deno.test("parseSize reads binary units and refuses anything else", () => {
   for (const bad of ["", "512", "MB", "-1MB", "1e3MB", "5 XB", "1".repeat(20) + "MB"]) {
     assertEquals(parseSize(bad), null, bad);
   }
-  }
 });
 
 Deno.test("DEV_FIRST_SYNC_SPAN: the embedded database's first sync reads 3 days; never elsewhere", () => {
