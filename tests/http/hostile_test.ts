@@ -128,6 +128,8 @@ Deno.test({
     const client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, {
       serverSelectionTimeoutMS: 500,
       connectTimeoutMS: 500,
+      // through the proxy only: a replica-set member would otherwise be reached at its own address
+      directConnection: true,
     });
     try {
       const db = client.db(freshDbName("lost"));
