@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { MongoClient } from "mongodb";
+import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { registerSecrets } from "../../src/log.ts";
@@ -128,6 +129,7 @@ Deno.test({
     const target = new URL(await testMongoUri({ replicaSet: false }));
     await using proxy = startTcpProxy(Number(target.port));
     const client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, {
+      ...CLIENT_OPTIONS,
       serverSelectionTimeoutMS: 500,
       connectTimeoutMS: 500,
     });
