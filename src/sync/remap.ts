@@ -219,8 +219,10 @@ export async function runRemap(deps: RemapDeps, request: RemapRequest): Promise<
       }
       // Contracts and buyers first, then the release marks, then the cursor: a crash in
       // between redoes the batch, which changes nothing.
+      // a rebuild: buyers may be missing or their counts wrong, so they are recounted exactly
       const stored = await storePage(db, job.source, { releases, rejected: [] }, null, now, {
         keepRaw: false,
+        exactBuyerCounts: true,
       });
       await quarantine(db, corrupt, now);
       await markMapped(db, ids, MAPPING_VERSION);

@@ -38,6 +38,12 @@ export interface StoreOptions {
    * @default {true}
    */
   readonly keepRaw?: boolean;
+  /**
+   * Recount the page's buyers exactly instead of adding the page's deltas (a rebuild, where
+   * stored counts may be wrong or buyers missing).
+   * @default {false}
+   */
+  readonly exactBuyerCounts?: boolean;
 }
 
 /**
@@ -58,7 +64,9 @@ export async function storePage(
   const raw = options.keepRaw === false
     ? null
     : await writeReleases(db, source, page.releases, now);
-  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now);
+  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now, {
+    exactBuyerCounts: options.exactBuyerCounts,
+  });
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,
