@@ -6,12 +6,21 @@
  */
 import { ConfigError, loadConfig } from "./src/config.ts";
 import { errorText, getLog, secretsOfUri, setupLogging } from "./src/log.ts";
-import { openDatabase } from "./src/db/open.ts";
+import { clause } from "./src/text.ts";
+import { MissingDatabaseError, openDatabase } from "./src/db/open.ts";
 import { ensureIndexes } from "./src/db/indexes.ts";
 import { createApp } from "./src/http/app.ts";
-import { installShutdownSignals, onShutdown, shutdown } from "./src/shutdown.ts";
-import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron_handler.ts";
+import { indexWarnings, type StatusWarning } from "./src/http/status.ts";
+import { startupKvProblems } from "./src/sync/kv_probe.ts";
+import { installShutdownSignals, isShuttingDown, onShutdown, shutdown } from "./src/shutdown.ts";
+import {
+  createCronHandler,
+  CRON_BACKOFF,
+  CRON_NAME,
+  cronCallback,
+} from "./src/sync/cron_handler.ts";
 import type { EngineDeps } from "./src/sync/engine.ts";
+import { startupSyncAnnouncement } from "./src/sync/startup.ts";
 import { engineDeps, openKv } from "./src/sync/wiring.ts";
 
 let config;
@@ -24,6 +33,8 @@ try {
 }
 setupLogging({
   level: config.logLevel,
+  format: config.logFormat,
+  deploy: config.platform.deploy,
   secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken],
 });
 const log = getLog("app");
@@ -36,31 +47,58 @@ onShutdown(async () => (await database.catch(() => null))?.close());
 const kvOpen = openKv(config);
 onShutdown(async () => (await kvOpen.catch(() => null))?.close());
 
+/** Start-up findings shown on /status: stale indexes, KV settings. */
+const warnings: StatusWarning[] = [];
+/** Set when the product cannot work at all but must keep serving (see below). */
+let problem: string | null = null;
+
 /** The engine's dependencies, once the database is open and indexed (indexes: once, here). */
 const engine: Promise<EngineDeps> = (async () => {
   const [open, kv] = await Promise.all([database, kvOpen]);
-  await ensureIndexes(open.db);
+  // an index that cannot be brought in line is reported (log, /status), never fatal
+  warnings.push(...indexWarnings((await ensureIndexes(open.db)).stale));
+  for (const found of await startupKvProblems({ config, db: open.db, kv })) {
+    log.warn(found.message);
+    if (found.code === "kv-path-on-deploy") warnings.push(found);
+  }
   return engineDeps(config, { db: open.db, kv });
 })();
 engine.catch(async (error) => {
+  // After a shutdown began (SIGINT, or a port clash reported below), the database failing is
+  // its consequence — the client was closed — not a second cause: one FATAL per cause.
+  if (isShuttingDown()) return;
   log.fatal(`Cannot start: ${errorText(error)}`);
+  if (error instanceof MissingDatabaseError) {
+    // On Deploy the process stays up: its cron stays registered (each tick fails, saying why)
+    // and /health answers 503 with the reason, rather than a crash loop that says nothing.
+    problem = error.message;
+    return;
+  }
   await shutdown();
   Deno.exit(1);
 });
 
-const ready = () => engine;
+/** The engine for the cron and the routes; once shutting down, its failure is nobody's news. */
+const ready = () =>
+  engine.catch((error) => isShuttingDown() ? new Promise<never>(() => {}) : Promise.reject(error));
 const syncTick = createCronHandler({ config, ready });
-Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: [...CRON_BACKOFF] }, async () => {
-  await syncTick();
-});
+// A failed tick is one log line; only on Deploy is it thrown again, for Deploy's retries.
+Deno.cron(
+  CRON_NAME,
+  config.cron.schedule,
+  { backoffSchedule: [...CRON_BACKOFF] },
+  cronCallback(syncTick, { retry: config.platform.deploy }),
+);
 log.info(`Cron "${CRON_NAME}" scheduled: ${config.cron.schedule} (UTC).`);
-if (config.cron.onStart) {
-  // SYNC_ON_START: one run now, so a newcomer sees data flowing; the handler logs failures.
-  createCronHandler({ config, ready, trigger: "manual" })().catch(() => {});
+const startup = startupSyncAnnouncement(config);
+if (startup !== null) {
+  // One run now, so a newcomer sees data within minutes; the handler logs its failures.
+  log.info(startup);
+  cronCallback(createCronHandler({ config, ready, trigger: "startup" }))();
 }
 
 try {
-  const app = createApp({ config, ready });
+  const app = createApp({ config, ready, problem: () => problem, warnings: () => warnings });
   const server = Deno.serve({
     port: config.port,
     onListen: ({ hostname, port }) =>
@@ -68,7 +106,9 @@ try {
   }, app.handler);
   onShutdown(() => server.shutdown());
 } catch (error) {
-  log.fatal(`Cannot listen on port ${config.port}: ${errorText(error)}. Set PORT to a free port.`);
+  log.fatal(
+    `Cannot listen on port ${config.port}: ${clause(errorText(error))}. Set PORT to a free port.`,
+  );
   await shutdown();
   Deno.exit(1);
 }

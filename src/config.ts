@@ -11,7 +11,7 @@
  * @module
  */
 
-import { CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
+import { checkCron, CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
 import { RETENTION_RULES, type RetentionSetting } from "./retention_rules.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
@@ -19,10 +19,24 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/**
+ * Forms accepted by `LOG_FORMAT`: `pretty` (coloured lines for a person), `json` (one JSON
+ * object per line, what Deploy's log view reads) or `auto` (pretty on a terminal, else JSON).
+ */
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+/** One of {@linkcode LOG_FORMATS}. */
+export type LogFormat = typeof LOG_FORMATS[number];
+
 /** The sources the product syncs. */
 export const SOURCE_IDS = ["fts", "cf"] as const;
 /** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
 export type SourceId = typeof SOURCE_IDS[number];
+
+/** Where each source's data begins; a start date or backfill before it would read nothing. */
+export const DATA_BEGINS: Readonly<Record<SourceId, string>> = Object.freeze({
+  fts: "2021-01-01",
+  cf: "2014-01-01",
+});
 
 /** Where a source's first backfill starts: a fixed instant, or a span before "now". */
 export type StartDate =
@@ -61,6 +75,8 @@ export interface Config {
   readonly retention: Readonly<Record<RetentionSetting, number | null>>;
   /** Minimum log level. */
   readonly logLevel: LogLevel;
+  /** How log lines are written (see {@linkcode LOG_FORMATS}). */
+  readonly logFormat: LogFormat;
   /** HTTP port of `Deno.serve`. */
   readonly port: number;
   /** Timeout of every HTTP request to a source, in ms. */
@@ -69,6 +85,10 @@ export interface Config {
   readonly httpMaxAttempts: number;
   /** First backoff after a 5xx, network error or timeout, in ms; doubles per attempt. */
   readonly httpRetryBaseMs: number;
+  /** Largest response body read from a source, in bytes; a larger page is narrowed. */
+  readonly httpMaxBodyBytes: number;
+  /** Longest `Retry-After` honoured, in ms; a longer one is cut to this. */
+  readonly httpMaxRetryAfterMs: number;
   /** Per-source settings. */
   readonly sources: { readonly [S in SourceId]: SourceConfig };
   /** Settings of the sync engine. */
@@ -79,6 +99,29 @@ export interface Config {
   readonly cron: CronConfig;
   /** Bearer token of the HTTP `POST` routes (secret); `null` → those routes are disabled. */
   readonly triggerToken: string | null;
+  /** How long a finished range backfill stays listed on `/status` and the dashboard, in ms. */
+  readonly finishedBackfillsShownMs: number;
+  /** Where the process runs, from variables the platform sets (not settings). */
+  readonly platform: Platform;
+  /**
+   * The first sync at start-up with the embedded database (`DEV_FIRST_SYNC_SPAN`): how far
+   * back it reads, in ms. `null` where it does not apply: `MONGODB_URI` set, on Deno Deploy,
+   * or the span set to 0.
+   */
+  readonly devFirstSync: { readonly spanMs: number } | null;
+}
+
+/**
+ * What Deno Deploy tells a process about itself through its environment (docs:
+ * deploy/reference/env_vars_and_contexts.md, "Predefined environment variables").
+ */
+export interface Platform {
+  /** `true` on Deno Deploy: `DENO_DEPLOYMENT_ID` is set, or `DENO_DEPLOY=true`. */
+  readonly deploy: boolean;
+  /** `DENO_DEPLOYMENT_ID`: one configuration set (build, context, variables, databases). */
+  readonly deploymentId: string | null;
+  /** `DENO_TIMELINE`: `production`, `git-branch/<name>` or `preview/<id>`. */
+  readonly timeline: string | null;
 }
 
 /** MongoDB client timeouts. */
@@ -110,12 +153,16 @@ export interface SyncConfig {
   readonly budgetMs: number;
   /** Page limit of one run (0: none). */
   readonly maxPages: number;
-  /** Lease time to live, in ms; renewed after every page. */
+  /** Lease time to live, in ms; renewed after every page and while a source waits. */
   readonly leaseTtlMs: number;
   /** How far before the watermark an incremental run starts again, in ms. */
   readonly lookbackMs: number;
   /** Runs kept in `sync_runs` per source. */
   readonly runsKept: number;
+  /** Keep every release read, compressed, in `releases` (for `deno task remap`). */
+  readonly keepRawReleases: boolean;
+  /** Time each cron tick spends re-mapping stored releases after a mapping change, in ms. */
+  readonly remapBudgetMs: number;
 }
 
 /** Thrown by {@linkcode loadConfig} with every problem found, one per line. */
@@ -149,7 +196,8 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /**
- * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` into milliseconds.
+ * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` (or a bare `0`) into
+ * milliseconds.
  * Returns `null` when the text is not of that form.
  *
  * @example
@@ -158,6 +206,7 @@ const DURATION_UNITS: Record<string, number> = {
  * ```
  */
 export function parseDuration(text: string): number | null {
+  if (text.trim() === "0") return 0; // zero needs no unit
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   if (!m) return null;
   const ms = Number(m[1]) * DURATION_UNITS[m[2]];
@@ -194,11 +243,23 @@ export function parseSize(text: string): number | null {
 /** Environment as a plain record; tests pass their own. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+function sizeText(bytes: number): string {
+  for (const [unit, n] of [["GB", 1024 ** 3], ["MB", 1024 ** 2], ["KB", 1024]] as const) {
+    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
 /** Collects problems while reading settings, so one error can list them all. */
 class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
-  constructor(private readonly env: Env) {}
+  constructor(readonly env: Env, readonly now: number) {}
+
+  /** Whether the environment gives `name` a value (not blank). */
+  isSet(name: string): boolean {
+    return (this.env[name] ?? "").trim() !== "";
+  }
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -249,16 +310,6 @@ class Reader {
     return ms !== null && ms >= minMs ? ms : this.#fail(name, raw, form, null);
   }
 
-  /** A size such as `512MB` (binary units: 1 MB = 1024² bytes). */
-  size(name: string, def: string, description: string): number {
-    const form = "a size such as 512MB, 2GB or 10GB (1 MB = 1024 KB)";
-    const raw = this.#raw({ name, default: def, form, description });
-    const bytes = parseSize(raw ?? def);
-    return bytes !== null && bytes >= 1024 * 1024
-      ? bytes
-      : this.#fail(name, raw ?? def, form, parseSize(def)!);
-  }
-
   origin(name: string, def: string, description: string): string {
     const form = "an origin such as https://host or http://127.0.0.1:8080 (no path)";
     const raw = this.#raw({ name, default: def, form, description });
@@ -284,11 +335,29 @@ class Reader {
     return this.#fail(name, raw, form, def);
   }
 
+  /** A size such as `512MB` (binary units: 1 MB = 1024² bytes), within `[min, max]`. */
+  size(name: string, def: string, min: number, max: number, description: string): number {
+    const form = `a size such as 512KB, 32MB or 2GB (from ${sizeText(min)} to ${
+      sizeText(max)
+    }; 1 MB = 1024 KB)`;
+    const raw = this.#raw({ name, default: def, form, description });
+    const bytes = parseSize(raw ?? def);
+    if (bytes === null || bytes < min || bytes > max) {
+      return this.#fail(name, raw ?? def, form, parseSize(def)!);
+    }
+    return bytes;
+  }
+
   cron(name: string, def: string, description: string): string {
     const raw = this.#raw({ name, default: def, form: CRON_FORM, description });
     if (raw === undefined) return def;
     const text = raw.split(/\s+/).join(" ");
-    return parseCron(text) ? text : this.#fail(name, raw, CRON_FORM, def);
+    const check = checkCron(text);
+    if (check.ok) return text;
+    this.problems.push(
+      `${name}=${JSON.stringify(raw)} is invalid (${check.problem}): expected ${CRON_FORM}.`,
+    );
+    return def;
   }
 
   /** A secret: never echoed in a problem, at least `minLength` characters, no spaces. */
@@ -322,25 +391,66 @@ class Reader {
     return parse(raw ?? def) ?? this.#fail(name, raw ?? def, form, parse(def)!);
   }
 
-  startDate(name: string, def: string, description: string): StartDate {
+  startDate(name: string, def: string, source: SourceId, description: string): StartDate {
     const form = "a date such as 2021-01-01 (UTC) or a span before now such as 90d";
     const raw = this.#raw({ name, default: def, form, description });
     const text = raw ?? def;
+    const fallback: StartDate = { kind: "ago", ms: parseDuration("90d")! };
+    const begins = Date.parse(`${DATA_BEGINS[source]}T00:00:00Z`);
     const ago = parseDuration(text);
-    if (ago !== null) return Object.freeze({ kind: "ago", ms: ago });
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(text)) {
-      const at = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
-      if (!Number.isNaN(at.getTime())) return Object.freeze({ kind: "date", at });
+    if (ago !== null) {
+      if (this.now - ago < begins) {
+        const most = Math.floor((this.now - begins) / 86_400_000);
+        this.problems.push(
+          `${name}=${JSON.stringify(text)} reaches back before the ${source} data begins ` +
+            `(${DATA_BEGINS[source]}): expected a span of at most ${most}d today, or a date ` +
+            `such as ${DATA_BEGINS[source]} for everything.`,
+        );
+        return fallback;
+      }
+      return Object.freeze({ kind: "ago", ms: ago });
     }
-    return this.#fail(name, text, form, { kind: "ago", ms: parseDuration("90d")! });
+    const at = readUtcDate(text);
+    if (at === null) return this.#fail(name, text, form, fallback);
+    if (at.getTime() < begins) {
+      this.problems.push(
+        `${name}=${JSON.stringify(text)} is before the ${source} data begins: expected ` +
+          `${DATA_BEGINS[source]} or later, or a span before now such as 90d.`,
+      );
+      return fallback;
+    }
+    if (at.getTime() > this.now) {
+      this.problems.push(
+        `${name}=${JSON.stringify(text)} is in the future: expected a date before now (from ` +
+          `${DATA_BEGINS[source]}), or a span before now such as 90d.`,
+      );
+      return fallback;
+    }
+    return Object.freeze({ kind: "date", at });
   }
 }
 
-function readSource(r: Reader, id: SourceId): SourceConfig {
+/**
+ * A UTC date `YYYY-MM-DD` or instant `YYYY-MM-DDTHH:MM[:SS[.fff]][Z]` (read as UTC), or
+ * `null`. Days a month does not have (`2021-02-30`) are refused, not rolled over.
+ */
+function readUtcDate(text: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?)?$/.exec(
+    text,
+  );
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec, ms] = m.slice(1).map((v) => Number(v ?? 0));
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+  const same = at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d &&
+    h < 24 && mi < 60 && sec < 60;
+  return same ? at : null;
+}
+
+function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceConfig {
   const P = id.toUpperCase();
   const fts = id === "fts";
   const label = fts ? "Find a Tender" : "Contracts Finder";
-  return Object.freeze({
+  const source: SourceConfig = {
     baseUrl: r.origin(
       `${P}_BASE_URL`,
       fts ? "https://www.find-tender.service.gov.uk" : "https://www.contractsfinder.service.gov.uk",
@@ -372,27 +482,51 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
       0,
       `Wait after a ${label} throttling answer without \`Retry-After\`.`,
     ),
-    startDate: r.startDate(
-      `${P}_START_DATE`,
-      "90d",
-      `Where the first ${label} backfill starts (${
-        fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
-      }); the default fits a free-tier database.`,
+    startDate: devStart(
+      r.startDate(
+        `${P}_START_DATE`,
+        "90d",
+        id,
+        `Where the first ${label} backfill starts (${
+          fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
+        }); the default fits a free-tier database. Unset with the embedded database: ` +
+          "DEV_FIRST_SYNC_SPAN.",
+      ),
+      r.isSet(`${P}_START_DATE`) ? null : devSpanMs,
     ),
-  });
+  };
+  if (source.overlapMs >= source.windowMs) {
+    r.problems.push(
+      `${P}_OVERLAP (${seconds(source.overlapMs)}) must be shorter than ${P}_WINDOW ` +
+        `(${seconds(source.windowMs)}): consecutive windows would never move forward; expected ` +
+        `an overlap such as ${fts ? "30m" : "1h"}, well under the window.`,
+    );
+  }
+  return Object.freeze(source);
+}
+
+const seconds = (ms: number) => `${ms / 1000}s`;
+
+/**
+ * A source's start date with the embedded database when its `*_START_DATE` is unset: the
+ * last `DEV_FIRST_SYNC_SPAN`, so a first local run reads days, not the default 90 days.
+ */
+function devStart(configured: StartDate, devSpanMs: number | null): StartDate {
+  return devSpanMs === null ? configured : Object.freeze({ kind: "ago", ms: devSpanMs });
 }
 
 /**
  * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
- * setting at once. The returned object is deeply frozen and prints without secrets.
+ * setting at once. The returned object is deeply frozen and prints without secrets. `now`
+ * (epoch ms) is what start dates are checked against.
  *
  * @example
  * ```ts
  * const config = loadConfig(Deno.env.toObject());
  * ```
  */
-export function loadConfig(env: Env): Config {
-  const r = new Reader(env);
+export function loadConfig(env: Env, now: number = Date.now()): Config {
+  const r = new Reader(env, now);
   const config = readAll(r);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return freezeWithoutSecrets(config);
@@ -407,7 +541,7 @@ export function loadConfig(env: Env): Config {
  * ```
  */
 export function describeSettings(): readonly SettingDoc[] {
-  const r = new Reader({});
+  const r = new Reader({}, Date.now());
   readAll(r);
   return r.docs;
 }
@@ -428,6 +562,17 @@ function readAll(r: Reader): Config {
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
     );
   }
+  const platform = readPlatform(r.env);
+  const devSpanMs = r.duration(
+    "DEV_FIRST_SYNC_SPAN",
+    "3d",
+    0,
+    "Embedded database only (never with MONGODB_URI or on Deploy): sync this recent span at " +
+      "start-up, so data appears within minutes; 0 turns it off.",
+  );
+  const devFirstSync = mongodbUri === null && !platform.deploy && devSpanMs > 0
+    ? Object.freeze({ spanMs: devSpanMs })
+    : null;
   const config: Config = {
     mongodbUri,
     mongodbDb,
@@ -449,6 +594,8 @@ function readAll(r: Reader): Config {
     storageLimitBytes: r.size(
       "STORAGE_LIMIT",
       "512MB",
+      1024 ** 2,
+      1024 ** 5,
       "Storage the database may use (Atlas M0: 512MB); /status and the dashboard warn at 80 %.",
     ),
     retention: Object.freeze(
@@ -460,6 +607,13 @@ function readAll(r: Reader): Config {
       ) as Record<RetentionSetting, number | null>,
     ),
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
+    logFormat: r.oneOf(
+      "LOG_FORMAT",
+      LOG_FORMATS,
+      "auto",
+      "Log lines: pretty (coloured, for a terminal), json (one object per line) or auto " +
+        "(pretty on a terminal; json otherwise and on Deploy).",
+    ),
     port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
     httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),
     httpMaxAttempts: r.integer(
@@ -476,7 +630,25 @@ function readAll(r: Reader): Config {
       "First wait before retrying a source request after a 5xx, network error or timeout; " +
         "doubles per attempt (with jitter, at most 5 min).",
     ),
-    sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+    httpMaxBodyBytes: r.size(
+      "HTTP_MAX_BODY_BYTES",
+      "32MB",
+      65_536,
+      256 * 1_048_576,
+      "Largest source response read; a larger page is asked again with a smaller limit, and " +
+        "a release that alone is larger is quarantined (its start kept).",
+    ),
+    httpMaxRetryAfterMs: r.duration(
+      "HTTP_MAX_RETRY_AFTER",
+      "1h",
+      1_000,
+      "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
+        "throttled until then.",
+    ),
+    sources: Object.freeze({
+      fts: readSource(r, "fts", devFirstSync?.spanMs ?? null),
+      cf: readSource(r, "cf", devFirstSync?.spanMs ?? null),
+    }),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
       budgetMs: r.duration(
@@ -490,7 +662,8 @@ function readAll(r: Reader): Config {
         "SYNC_LEASE_TTL",
         "5m",
         1_000,
-        "Lease time to live; renewed after every page, taken over only once expired.",
+        "Lease time to live; renewed after every page and while a source waits, taken over " +
+          "only once expired.",
       ),
       lookbackMs: r.duration(
         "SYNC_LOOKBACK",
@@ -499,6 +672,18 @@ function readAll(r: Reader): Config {
         "How far before the watermark an incremental run reads again (late releases).",
       ),
       runsKept: r.integer("SYNC_RUNS_KEPT", 500, 1, 100_000, "Runs kept in sync_runs per source."),
+      keepRawReleases: r.boolean(
+        "KEEP_RAW_RELEASES",
+        true,
+        "Keep every release read, compressed, in the releases collection (re-mapping without " +
+          "re-fetching); false for tiny databases.",
+      ),
+      remapBudgetMs: r.duration(
+        "REMAP_BUDGET",
+        "2m",
+        1_000,
+        "Time each cron tick spends re-mapping stored releases after a mapping change.",
+      ),
     }),
     kvPath: r.string("KV_PATH", null, "Deno KV database file; unset: Deno's default KV."),
     cron: readCron(r),
@@ -507,7 +692,29 @@ function readAll(r: Reader): Config {
       16,
       "Bearer token of POST /sync, /backfill and /quarantine/retry (secret). Unset: disabled.",
     ),
+    finishedBackfillsShownMs: r.duration(
+      "STATUS_FINISHED_BACKFILLS_FOR",
+      "7d",
+      0,
+      "How long a finished range backfill stays listed on /status and the dashboard.",
+    ),
+    platform,
+    devFirstSync,
   };
+  if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
+    r.problems.push(
+      `MONGODB_DB=${JSON.stringify(mongodbDb)} is not allowed: admin, local and config are ` +
+        "MongoDB's own databases; choose another name, e.g. procurement.",
+    );
+  }
+  if (config.sync.remapBudgetMs > config.cron.intervalMs / 2) {
+    const { remapBudgetMs } = config.sync, { schedule, intervalMs } = config.cron;
+    r.problems.push(
+      `REMAP_BUDGET (${remapBudgetMs / 1000}s) is too long for SYNC_CRON="${schedule}": the ` +
+        `background re-mapping runs after the sync in each tick; set REMAP_BUDGET to at most ` +
+        `${intervalMs / 2000}s.`,
+    );
+  }
   if (config.sync.budgetMs > config.cron.intervalMs / 2) {
     const { budgetMs } = config.sync, { schedule, intervalMs } = config.cron;
     r.problems.push(
@@ -517,6 +724,21 @@ function readAll(r: Reader): Config {
     );
   }
   return config;
+}
+
+/** A platform value: short, printable, or absent (the environment is untrusted like any input). */
+function platformValue(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value && value.length <= 200 && /^[\x21-\x7e]+$/.test(value) ? value : null;
+}
+
+function readPlatform(env: Env): Platform {
+  const deploymentId = platformValue(env, "DENO_DEPLOYMENT_ID");
+  return Object.freeze({
+    deploy: deploymentId !== null || platformValue(env, "DENO_DEPLOY") === "true",
+    deploymentId,
+    timeline: platformValue(env, "DENO_TIMELINE"),
+  });
 }
 
 function readCron(r: Reader): CronConfig {

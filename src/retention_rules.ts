@@ -9,8 +9,6 @@
  *
  * @example
  * ```ts
- * // raw releases (once the `releases` collection exists), by their release date:
- * // { setting: "RETAIN_RELEASES", collection: "releases", field: "date", description: "…" },
  * // closed procurements, by when they closed (scope narrows the rule to them):
  * // { setting: "RETAIN_CLOSED_PROCUREMENTS", collection: "procurements", field: "closedAt",
  * //   scope: { status: "closed" }, description: "…" },
@@ -42,6 +40,13 @@ export const RETENTION_RULES = [
     field: "releaseDate",
     countsBuyers: true,
     description: "Remove notices whose latest release is older than this (buyer counts follow).",
+  },
+  {
+    setting: "RETAIN_RELEASES",
+    collection: "releases",
+    field: "date",
+    description:
+      "Remove kept raw releases older than this (`deno task remap` cannot rebuild them).",
   },
   {
     setting: "RETAIN_QUARANTINE",

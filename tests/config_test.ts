@@ -102,7 +102,8 @@ Deno.test("SYNC_CRON: hourly by default; a 5-field expression; its interval must
   assertEquals(config.cron, { schedule: "0 * * * *", intervalMs: 3_600_000, onStart: false });
   assertEquals(loadConfig({ SYNC_CRON: " */30  *  * * * " }).cron.schedule, "*/30 * * * *");
   const bad = assertThrows(() => loadConfig({ SYNC_CRON: "hourly" }), ConfigError);
-  assertStringIncludes(bad.message, 'SYNC_CRON="hourly" is invalid: expected a 5-field cron');
+  assertStringIncludes(bad.message, 'SYNC_CRON="hourly" is invalid (it has 1 fields, not 5)');
+  assertStringIncludes(bad.message, "expected a 5-field cron");
   const tight = assertThrows(() => loadConfig({ SYNC_CRON: "*/10 * * * *" }), ConfigError);
   assertStringIncludes(tight.message, "SYNC_BUDGET (600s) is too long for SYNC_CRON=");
   assertStringIncludes(tight.message, "at most 300s");
@@ -132,12 +133,89 @@ Deno.test("SYNC_ON_START reads true/false forms and refuses others", () => {
   assertStringIncludes(error.message, 'SYNC_ON_START="maybe" is invalid: expected true or false');
 });
 
+Deno.test("settings that validated but could not work are refused, all in one ConfigError", () => {
+  // Issue 11: each of these passed validation, then Deno panicked (InvalidCron), threw an
+  // uncaught TypeError, every run failed with a RangeError, or /status said "ok" forever.
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  const error = assertThrows(
+    () =>
+      loadConfig({
+        SYNC_CRON: "0 0 31 2 *",
+        FTS_WINDOW: "1h",
+        FTS_OVERLAP: "2h",
+        FTS_START_DATE: "9999-12-31",
+        CF_START_DATE: "99999999d",
+      }, now),
+    ConfigError,
+  );
+  assertEquals(error.problems.length, 4, error.message);
+  assertStringIncludes(error.message, 'SYNC_CRON="0 0 31 2 *" is invalid (it never fires');
+  assertStringIncludes(
+    error.message,
+    "FTS_OVERLAP (7200s) must be shorter than FTS_WINDOW (3600s)",
+  );
+  assertStringIncludes(error.message, 'FTS_START_DATE="9999-12-31" is in the future');
+  assertStringIncludes(error.message, 'CF_START_DATE="99999999d" reaches back before the cf data');
+  assertStringIncludes(error.message, "at most 4710d today"); // 2014-01-01 → 2026-11-24
+  const steps = assertThrows(() => loadConfig({ SYNC_CRON: "*/99 * * * *" }, now), ConfigError);
+  assertStringIncludes(steps.message, "step outside 1-59");
+});
+
+Deno.test("start dates must lie between the data's beginning and now", () => {
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  const early = assertThrows(
+    () => loadConfig({ FTS_START_DATE: "2020-12-31", CF_START_DATE: "2013-06-01" }, now),
+    ConfigError,
+  );
+  assertEquals(early.problems.length, 2);
+  assertStringIncludes(early.message, "expected 2021-01-01 or later");
+  assertStringIncludes(early.message, "expected 2014-01-01 or later");
+  assertThrows(() => loadConfig({ FTS_START_DATE: "2021-02-30" }, now), ConfigError, "FTS_START");
+  const c = loadConfig({ FTS_START_DATE: "2021-01-01", CF_START_DATE: "2014-01-01T00:00" }, now);
+  assertEquals(c.sources.cf.startDate, { kind: "date", at: new Date("2014-01-01T00:00:00Z") });
+  assertEquals(loadConfig({ CF_START_DATE: "4710d" }, now).sources.cf.startDate.kind, "ago");
+});
+
+Deno.test("body and Retry-After limits: sizes and durations with defaults well under Deploy's", () => {
+  const config = loadConfig({});
+  assertEquals(config.httpMaxBodyBytes, 32 * 1_048_576);
+  assertEquals(config.httpMaxRetryAfterMs, 3_600_000);
+  assertEquals(config.finishedBackfillsShownMs, 7 * 86_400_000);
+  assertEquals(loadConfig({ HTTP_MAX_BODY_BYTES: "512KB" }).httpMaxBodyBytes, 524_288);
+  assertEquals(parseSize("2MB"), 2_097_152);
+  assertEquals(parseSize("1e9"), null);
+  const bad = assertThrows(() => loadConfig({ HTTP_MAX_BODY_BYTES: "600MB" }), ConfigError);
+  assertStringIncludes(bad.message, 'HTTP_MAX_BODY_BYTES="600MB" is invalid: expected a size');
+});
+
+Deno.test("Deno Deploy is recognised by the variables it sets; they are not settings", () => {
+  assertEquals(loadConfig({}).platform, { deploy: false, deploymentId: null, timeline: null });
+  assertEquals(
+    loadConfig({ DENO_DEPLOYMENT_ID: "abc123", DENO_TIMELINE: "production" }).platform,
+    { deploy: true, deploymentId: "abc123", timeline: "production" },
+  );
+  assertEquals(loadConfig({ DENO_DEPLOY: "true" }).platform.deploy, true);
+  // untrusted text: control characters or an absurd length read as absent
+  assertEquals(loadConfig({ DENO_DEPLOYMENT_ID: "a\nb" }).platform.deploymentId, null);
+  assertEquals(loadConfig({ DENO_TIMELINE: "x".repeat(201) }).platform.timeline, null);
+  const names = describeSettings().map((s) => s.name);
+  assert(!names.some((n) => n.startsWith("DENO_")), names.join());
+});
+
+Deno.test("MONGODB_DB may not be one of MongoDB's own databases", () => {
+  for (const name of ["admin", "local", "CONFIG"]) {
+    const error = assertThrows(() => loadConfig({ MONGODB_DB: name }), ConfigError);
+    assertStringIncludes(error.message, `MONGODB_DB="${name}" is not allowed`);
+  }
+});
+
 Deno.test("MongoDB timeouts, storage limit and RETAIN_* settings: defaults and forms", () => {
   const defaults = loadConfig({});
   assertEquals(defaults.mongodbTimeouts, { serverSelectionMs: 30_000, operationMs: 60_000 });
   assertEquals(defaults.storageLimitBytes, 512 * 1024 * 1024);
   assertEquals(defaults.retention, {
     RETAIN_NOTICES: null,
+    RETAIN_RELEASES: null,
     RETAIN_QUARANTINE: null,
     RETAIN_RUNS: null,
   });
@@ -173,7 +251,7 @@ Deno.test("MongoDB timeouts, storage limit and RETAIN_* settings: defaults and f
       "RETAIN_RUNS",
     ]
   ) assertStringIncludes(error.message, `${name}=`);
-  assertStringIncludes(error.message, "a size such as 512MB");
+  assertStringIncludes(error.message, "a size such as");
   assertStringIncludes(error.message, "(at least 1d), or off");
 });
 
@@ -184,4 +262,38 @@ Deno.test("parseSize reads binary units and refuses anything else", () => {
   for (const bad of ["", "512", "MB", "-1MB", "1e3MB", "5 XB", "1".repeat(20) + "MB"]) {
     assertEquals(parseSize(bad), null, bad);
   }
+});
+
+Deno.test("DEV_FIRST_SYNC_SPAN: the embedded database's first sync reads 3 days; never elsewhere", () => {
+  const now = Date.parse("2026-11-20T12:00:00Z");
+  const days = (n: number) => ({ kind: "ago", ms: n * 86_400_000 });
+  const embedded = loadConfig({}, now);
+  assertEquals(embedded.devFirstSync, { spanMs: 3 * 86_400_000 });
+  assertEquals(embedded.sources.fts.startDate, days(3));
+  assertEquals(embedded.sources.cf.startDate, days(3));
+  assertEquals(embedded.cron.onStart, false, "SYNC_ON_START keeps its own meaning");
+  const chosen = loadConfig({ DEV_FIRST_SYNC_SPAN: "12h", CF_START_DATE: "10d" }, now);
+  assertEquals(chosen.sources.fts.startDate, { kind: "ago", ms: 12 * 3_600_000 });
+  assertEquals(chosen.sources.cf.startDate, days(10), "an explicit start date wins");
+  for (const env of [{ MONGODB_URI: "mongodb://db.example.net/x" }, { DENO_DEPLOYMENT_ID: "d1" }]) {
+    const config = loadConfig(env, now);
+    assertEquals(config.devFirstSync, null, JSON.stringify(env));
+    assertEquals(config.sources.fts.startDate, days(90), JSON.stringify(env));
+  }
+  const off = loadConfig({ DEV_FIRST_SYNC_SPAN: "0" }, now);
+  assertEquals(off.devFirstSync, null);
+  assertEquals(off.sources.cf.startDate, days(90));
+  const bad = assertThrows(() => loadConfig({ DEV_FIRST_SYNC_SPAN: "soon" }), ConfigError);
+  assertStringIncludes(bad.message, 'DEV_FIRST_SYNC_SPAN="soon" is invalid');
+});
+
+Deno.test("LOG_FORMAT: auto by default; pretty, json; anything else refused", () => {
+  assertEquals(loadConfig({}).logFormat, "auto");
+  assertEquals(loadConfig({ LOG_FORMAT: "Pretty" }).logFormat, "pretty");
+  assertEquals(loadConfig({ LOG_FORMAT: "json" }).logFormat, "json");
+  const bad = assertThrows(() => loadConfig({ LOG_FORMAT: "xml" }), ConfigError);
+  assertStringIncludes(
+    bad.message,
+    'LOG_FORMAT="xml" is invalid: expected one of auto, pretty, json',
+  );
 });

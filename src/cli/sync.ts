@@ -13,18 +13,28 @@ import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import type { RunDoc } from "../db/runs.ts";
 import type { Progress } from "../sync/engine.ts";
+import { visibleText } from "../text.ts";
 import { engineDeps, openKv, syncSources } from "../sync/wiring.ts";
+import { parseFlags, UsageError } from "./flags.ts";
 
 /** Parsed command line. */
 export interface SyncArgs {
   readonly sources: readonly SourceId[];
-  readonly range: { readonly from: Date; readonly to: Date } | null;
+  /** `to` is `null` without `--to`: up to now, in the one stream of that start. */
+  readonly range: { readonly from: Date; readonly to: Date | null } | null;
   readonly maxPages: number | undefined;
   readonly budgetMs: number | undefined;
 }
 
 const USAGE =
   "Usage: deno task sync [--source fts|cf|all] [--from DATE] [--to DATE] [--max-pages N] [--budget 10m]";
+const SYNC_FLAGS = {
+  source: "value",
+  from: "value",
+  to: "value",
+  "max-pages": "value",
+  budget: "value",
+} as const;
 
 /**
  * Parses the arguments; throws an Error whose message says what is wrong and the usage.
@@ -35,39 +45,37 @@ const USAGE =
  * ```
  */
 export function parseSyncArgs(args: readonly string[], now: Date): SyncArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--(source|from|to|max-pages|budget)(?:=(.*))?$/.exec(args[i]);
-    if (!m) throw new Error(`Unknown argument ${JSON.stringify(args[i])}.\n${USAGE}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) throw new Error(`--${m[1]} needs a value.\n${USAGE}`);
-    values.set(m[1], value);
-  }
+  const values = parseFlags(args, SYNC_FLAGS);
+  if (values === "help") throw new UsageError(USAGE);
   const source = values.get("source") ?? "all";
   if (source !== "all" && !(SOURCE_IDS as readonly string[]).includes(source)) {
-    throw new Error(`--source must be fts, cf or all, not ${JSON.stringify(source)}.\n${USAGE}`);
+    throw new UsageError(
+      `--source must be fts, cf or all, not ${JSON.stringify(source)}.\n${USAGE}`,
+    );
   }
   const date = (name: string) => {
     const text = values.get(name);
     if (text === undefined) return undefined;
     const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
     if (Number.isNaN(d.getTime())) {
-      throw new Error(`--${name} must be a date such as 2026-01-01 or 2026-01-01T06:00:00Z.`);
+      throw new UsageError(`--${name} must be a date such as 2026-01-01 or 2026-01-01T06:00:00Z.`);
     }
     return d;
   };
   const from = date("from");
   const to = date("to");
-  if (to && !from) throw new Error(`--to needs --from.\n${USAGE}`);
-  const range = from ? { from, to: to ?? now } : null;
-  if (range && range.from >= range.to) throw new Error("--from must be before --to.");
+  if (to && !from) throw new UsageError(`--to needs --from.\n${USAGE}`);
+  const range = from ? { from, to: to ?? null } : null;
+  if (range && range.from >= (range.to ?? now)) {
+    throw new UsageError(range.to ? "--from must be before --to." : "--from must be in the past.");
+  }
   const pages = values.get("max-pages");
   if (pages !== undefined && !/^[1-9]\d*$/.test(pages)) {
-    throw new Error(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
+    throw new UsageError(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
   }
   const budget = values.get("budget");
   const budgetMs = budget === undefined ? undefined : parseDuration(budget);
-  if (budgetMs === null) throw new Error(`--budget must be a duration such as 90s or 10m.`);
+  if (budgetMs === null) throw new UsageError(`--budget must be a duration such as 90s or 10m.`);
   return {
     sources: source === "all" ? SOURCE_IDS : [source as SourceId],
     range,
@@ -81,7 +89,7 @@ export function progressLine(p: Progress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.releases / seconds : 0;
   const eta = p.done > 0 && p.done < 1 ? (seconds / p.done) * (1 - p.done) : null;
-  const at = p.window ? p.window.from.toISOString().slice(0, 16) : "caught up";
+  const at = p.at ?? (p.window ? p.window.from.toISOString().slice(0, 16) : "caught up");
   return `${p.source}  pages ${p.pages}  releases ${p.releases}  ${rate.toFixed(1)}/s  at ${at}  ` +
     `${(p.done * 100).toFixed(1)}%${eta === null ? "" : `  ETA ${formatSeconds(eta)}`}`;
 }
@@ -92,24 +100,56 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)}h`;
 }
 
-/** Whether a run ended well (the next run simply continues). */
+/**
+ * Whether a run ended well (the next run simply continues): caught up, or stopped by its
+ * budget, its page limit or the API's throttling.
+ */
 export function endedWell(run: RunDoc): boolean {
-  return run.outcome === "caught-up" || run.outcome === "budget" || run.outcome === "page-limit";
+  return ["caught-up", "budget", "page-limit", "throttled"].includes(run.outcome);
+}
+
+/**
+ * A run's summary line for the terminal: its control characters and bidi controls made
+ * visible, since its error and position quote upstream text.
+ *
+ * @example
+ * ```ts
+ * console.log(summaryLine(run)); // "fts: caught-up — 3 pages, 250 releases (…)"
+ * ```
+ */
+export function summaryLine(run: RunDoc): string {
+  const until = run.throttledUntil ? ` until ${run.throttledUntil.toISOString()}` : "";
+  return visibleText(
+    `${run.source}: ${run.outcome}${until} — ${run.pages} pages, ${run.releases} releases ` +
+      `(${run.inserted} new, ${run.updated} updated, ${run.unchanged} unchanged, ` +
+      `${run.stale} stale, ${run.quarantined} quarantined), ${run.requests} requests, ` +
+      `${run.retries} retries, ${run.waitedSeconds}s waited` +
+      (run.error ? `\n  ${run.error}` : ""),
+    { carriageReturn: true },
+  );
 }
 
 async function main(): Promise<number> {
   let args: SyncArgs;
   let config;
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
-    config = loadConfig(Deno.env.toObject());
     args = parseSyncArgs(Deno.args, new Date());
+    config = loadConfig(Deno.env.toObject());
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : errorText(error));
+    console.error(visibleText(error instanceof ConfigError ? error.message : errorText(error)));
     return 2;
   }
-  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
+  setupLogging({
+    level: "warning",
+    format: config.logFormat,
+    secrets: secretsOfUri(config.mongodbUri),
+  });
   const open = await openDatabase(config).catch((error) => {
-    console.error(errorText(error));
+    console.error(visibleText(errorText(error)));
     return null;
   });
   if (!open) return 1;
@@ -119,7 +159,7 @@ async function main(): Promise<number> {
     db: open.db,
     kv,
     onProgress: (p) => {
-      const line = progressLine(p);
+      const line = visibleText(progressLine(p), { carriageReturn: true });
       if (tty) Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`));
       else console.error(line);
     },
@@ -132,15 +172,7 @@ async function main(): Promise<number> {
       budgetMs: args.budgetMs,
     });
     if (tty) console.error("");
-    for (const run of runs) {
-      console.log(
-        `${run.source}: ${run.outcome} — ${run.pages} pages, ${run.releases} releases ` +
-          `(${run.inserted} new, ${run.updated} updated, ${run.unchanged} unchanged, ` +
-          `${run.stale} stale, ${run.quarantined} quarantined), ${run.requests} requests, ` +
-          `${run.retries} retries, ${run.waitedSeconds}s waited` +
-          (run.error ? `\n  ${run.error}` : ""),
-      );
-    }
+    for (const run of runs) console.log(summaryLine(run));
     return runs.every(endedWell) ? 0 : 1;
   } finally {
     kv.close();

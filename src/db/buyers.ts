@@ -31,14 +31,6 @@ export function buyersCollection(db: Db): Collection<BuyerDoc> {
   return db.collection<BuyerDoc>("buyers");
 }
 
-/** Creates the collection's indexes (idempotent). */
-export async function ensureBuyerIndexes(db: Db): Promise<void> {
-  await buyersCollection(db).createIndexes([
-    { key: { orgId: 1 }, name: "orgId", unique: true },
-    { key: { contractCount: -1 }, name: "contractCount" },
-  ]);
-}
-
 /**
  * How each buyer's count moves when notices move from `from` to `to` buyers (a new notice
  * comes from none): +1 for every buyer a notice gains, −1 for every one it loses. Buyers

@@ -71,19 +71,6 @@ export function contractsCollection(db: Db): Collection<ContractDoc> {
 }
 
 /**
- * Creates the collection's indexes (idempotent): the unique notice key, the buyer ids (exact
- * buyer counts are recounted per page), and the release date (recent notices, daily charts).
- * Every index slows each page's insert, so query-specific ones belong to their consumers.
- */
-export async function ensureContractIndexes(db: Db): Promise<void> {
-  await contractsCollection(db).createIndexes([
-    { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
-    { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
-    { key: { releaseDate: -1 }, name: "releaseDate" },
-  ]);
-}
-
-/**
  * The fields a page's write reads back, as one list: the projection and the type come from
  * it, so they cannot drift apart (jongodb ignores projections, so a field missing from the
  * projection would pass every test here and only fail on a real MongoDB).

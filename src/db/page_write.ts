@@ -34,11 +34,14 @@ export async function writePage(
   contracts: readonly Contract[],
   buyers: readonly Buyer[],
   now: Date,
+  options: { readonly exactBuyerCounts?: boolean } = {},
 ): Promise<WriteCounts> {
   if (contracts.length === 0 && buyers.length === 0) {
     return { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
   }
-  if (await transactionsSupported(db)) {
+  // Deltas are exact only against counts that were exact before the page; a rebuild (remap,
+  // after buyers were lost) asks for a recount of the page's buyers instead.
+  if (!options.exactBuyerCounts && await transactionsSupported(db)) {
     return await inTransaction(db, async (session) => {
       const written = await writeContracts(db, contracts, now, { session });
       const deltas = buyerDeltas(written.moves);

@@ -49,19 +49,6 @@ export function quarantineCollection(db: Db): Collection<QuarantineDoc> {
   return db.collection<QuarantineDoc>("quarantine");
 }
 
-/**
- * Creates the collection's indexes (idempotent): per source and mapping version (counts on the
- * status page), and per kind in the order retries read them (oldest first, `_id` breaking
- * ties), so a retry never sorts documents in memory — whole raw texts of up to 256 KiB each,
- * which a free-tier cluster refuses past 100 MB.
- */
-export async function ensureQuarantineIndexes(db: Db): Promise<void> {
-  await quarantineCollection(db).createIndexes([
-    { key: { source: 1, mappingVersion: 1 }, name: "source_mappingVersion" },
-    { key: { kind: 1, firstSeenAt: 1, _id: 1 }, name: "kind_firstSeenAt" },
-  ]);
-}
-
 /** The entry's key: the release when its id is known, else a hash of its text. */
 async function quarantineId(item: QuarantineItem): Promise<string> {
   if (item.releaseId !== null) return `${item.source}:${item.kind}:${item.releaseId}`;

@@ -19,6 +19,11 @@ export type RunOutcome =
   | "caught-up"
   /** The run's time budget was spent; the next run resumes from the cursor. */
   | "budget"
+  /**
+   * The API throttled us for longer than the run had left (`throttledUntil` says until
+   * when); the next run resumes from the cursor.
+   */
+  | "throttled"
   /** The run's page limit was reached. */
   | "page-limit"
   /** Another holder has the source's lease: nothing was done. */
@@ -28,8 +33,11 @@ export type RunOutcome =
   /** Something failed; recorded, and the next run resumes from the cursor. */
   | "error";
 
-/** What started a run. */
-export type RunTrigger = "cron" | "manual" | "cli" | "test";
+/**
+ * What started a run: the cron, the run at start-up (`SYNC_ON_START`, or the embedded
+ * database's first sync), an HTTP trigger, a task CLI, or a test.
+ */
+export type RunTrigger = "cron" | "startup" | "manual" | "cli" | "test";
 
 /** The counters of a run. */
 export interface RunFigures {
@@ -78,7 +86,15 @@ export function runRecord(
     & Pick<RunDoc, "_id" | "source" | "streamId" | "trigger" | "startedAt" | "endedAt" | "outcome">
     & Partial<RunDoc>,
 ): RunDoc {
-  return { ...zeroFigures(), from: null, to: null, error: null, warnings: [], ...run };
+  return {
+    ...zeroFigures(),
+    from: null,
+    to: null,
+    error: null,
+    throttledUntil: null,
+    warnings: [],
+    ...run,
+  };
 }
 
 /** One run of one stream. */
@@ -95,20 +111,14 @@ export interface RunDoc extends Readonly<RunFigures> {
   readonly to: { readonly window: DateWindow | null; readonly cursor: string | null } | null;
   /** The error, redacted, when `outcome` is `error`; the holder when `lease-held`. */
   readonly error: string | null;
+  /** Until when the API throttles us, when `outcome` is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: readonly string[];
 }
 
 /** The collection, typed. */
 export function runsCollection(db: Db): Collection<RunDoc> {
   return db.collection<RunDoc>("sync_runs");
-}
-
-/** Creates the collection's indexes (idempotent). */
-export async function ensureRunIndexes(db: Db): Promise<void> {
-  await runsCollection(db).createIndexes([{
-    key: { source: 1, startedAt: -1 },
-    name: "source_startedAt",
-  }]);
 }
 
 /** Stores a run, then drops the source's runs beyond the newest `keep`. */

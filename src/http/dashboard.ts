@@ -18,6 +18,13 @@ import { sha256Base64 } from "./respond.ts";
 import type { RunSummary, SourceStatus, StatusReport, StreamStatus } from "./status.ts";
 import type { StorageReport } from "../db/storage.ts";
 import { humanDuration } from "./verdict.ts";
+import { capText } from "../text.ts";
+
+/**
+ * Longest texts shown, in characters (longer ones end in `…`): titles come from the internet
+ * (20,000 letters were seen), errors quote upstream answers.
+ */
+const SHOWN = { title: 200, buyer: 120, error: 500, runError: 300 } as const;
 
 /** The page's only style block; the CSP allows exactly this text by its hash. */
 export const DASHBOARD_CSS = `
@@ -123,14 +130,14 @@ function sourceCard(s: SourceStatus, now: Date): SafeHtml {
     ? `held by run ${s.lease.owner} until ${when(new Date(s.lease.expiresAt))}`
     : "free";
   const error = main?.lastError
-    ? html`<p class="error"><strong>Last error</strong> (${
-      when(main.lastError.at)
-    }): ${main.lastError.message}</p>`
+    ? html`<p class="error"><strong>Last error</strong> (${when(main.lastError.at)}): ${
+      capText(main.lastError.message, SHOWN.error)
+    }</p>`
     : html``;
   const backfills = s.backfills.length
     ? html`<ul class="backfills">${
       s.backfills.map((b) =>
-        html`<li>Range ${when(b.rangeFrom)} → ${when(b.rangeTo)}: ${
+        html`<li>Range ${when(b.rangeFrom)} → ${b.rangeTo ? when(b.rangeTo) : "now"}: ${
           percent(b.progress)
         } (${b.status})</li>`
       )
@@ -151,6 +158,14 @@ ${main ? progressBar(main.progress, streamLabel(main)) : progressBar(0, "Not sta
   } pages</dd>
 <dt>Quarantined</dt><dd class="quarantine">${number(s.quarantine)}</dd>
 <dt>Lease</dt><dd>${lease}</dd>
+${
+    s.throttledUntil
+      ? html`
+        <dt>Throttled</dt>
+        <dd class="throttled">by the API until ${when(s.throttledUntil)}</dd>
+      `
+      : html``
+  }
 </dl>
 ${error}${backfills}
 </section>`;
@@ -178,21 +193,21 @@ function runRow(r: RunSummary & { source: string }): SafeHtml {
       <td class="n">${number(r.updated)}</td>
       <td class="n">${number(r.quarantined)}</td>
       <td class="n">${number(r.requests)}</td>
-      <td>${r.error ?? ""}</td>
+      <td>${r.error ? capText(r.error, SHOWN.runError) : ""}</td>
     </tr>
   `;
 }
 
 function noticeRow(n: NoticeLine): SafeHtml {
   const url = safeUrl(n.url);
-  const title = n.title ?? "(untitled)";
+  const title = capText(n.title ?? "(untitled)", SHOWN.title);
   const value = n.valueMax === null ? "" : `${n.currency ?? ""} ${number(n.valueMax)}`.trim();
   return html`
     <tr>
       <td>${when(n.releaseDate)}</td>
       <td>${n.source}</td>
       <td>${url ? html`<a href="${url}" rel="noreferrer">${title}</a>` : title}</td>
-      <td>${n.buyerName ?? ""}</td>
+      <td>${capText(n.buyerName ?? "", SHOWN.buyer)}</td>
       <td>${n.noticeType ?? n.stage}</td>
       <td class="n">${value}</td>
     </tr>

@@ -17,9 +17,15 @@ import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
+import { listRemapJobs } from "../db/remap_state.ts";
+import { type RemapProgress, remapProgress } from "../sync/remap.ts";
 import type { DateWindow } from "../sources/source.ts";
-import { leaseHolder, type LeaseValue } from "../sync/lease.ts";
+import { instancesOf } from "../db/instances.ts";
+import type { StaleIndex } from "../db/indexes.ts";
+import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
+import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
+import { clause } from "../text.ts";
 
 /** Names of the sources for people. */
 export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
@@ -47,6 +53,8 @@ export interface RunSummary {
   readonly retries: number;
   readonly waitedSeconds: number;
   readonly error: string | null;
+  /** Until when the API throttled the run, when its outcome is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: number;
 }
 
@@ -82,6 +90,8 @@ export interface SourceStatus {
   readonly watermark: Date | null;
   /** now − watermark, in seconds; `null` without a watermark. */
   readonly lagSeconds: number | null;
+  /** Until when the API throttles the main stream (its last run stopped on it), else `null`. */
+  readonly throttledUntil: Date | null;
   /** Operators' range backfills. */
   readonly backfills: readonly StreamStatus[];
   readonly lease: LeaseValue | null;
@@ -89,6 +99,19 @@ export interface SourceStatus {
   readonly quarantine: number;
   /** Newest first. */
   readonly runs: readonly RunSummary[];
+  /**
+   * The latest re-mapping from stored releases (the background job after a mapping change,
+   * or a `deno task remap`): progress and ETA; `null` when none ever ran.
+   */
+  readonly remap: RemapProgress | null;
+}
+
+/** Something the operator should fix that no verdict shows: a stale index, KV not shared. */
+export interface StatusWarning {
+  /** `index-stale`, `kv-path-on-deploy`, `kv-fence-behind`, `kv-not-shared`. */
+  readonly code: string;
+  /** What is wrong and the fix. */
+  readonly message: string;
 }
 
 /** The whole answer of `GET /status`. */
@@ -99,6 +122,8 @@ export interface StatusReport {
   /** How full the database is against `STORAGE_LIMIT` (`level` "unknown" where not told). */
   readonly storage: StorageReport;
   readonly sources: readonly SourceStatus[];
+  /** Start-up findings (stale indexes, KV settings) and live KV checks; `[]` when all is well. */
+  readonly warnings: readonly StatusWarning[];
 }
 
 /** Options of {@linkcode readStatus}. */
@@ -108,9 +133,27 @@ export interface StatusOptions {
   readonly intervalMs: number;
   readonly now: number;
   /** `STORAGE_LIMIT`, in bytes. */
-  readonly storageLimitBytes: number;
+  /** @default {536870912} (512 MB, an Atlas free cluster) */
+  readonly storageLimitBytes?: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** How long finished range backfills stay listed, ms (default: always). */
+  readonly finishedBackfillsShownMs?: number;
+  /** Found at start-up (stale indexes, KV settings); shown as they are. */
+  readonly warnings?: readonly StatusWarning[];
+  /** `DENO_DEPLOYMENT_ID` on Deploy: instances of it are compared (KV sharing). */
+  readonly deploymentId?: string | null;
+}
+
+/** The warnings of indexes that do not match their spec (see `src/db/indexes.ts`). */
+export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
+  return stale.map((s) => ({
+    code: "index-stale",
+    message: `Index ${s.collection}.${s.name} does not match its spec` +
+      (s.existing.length > 0 ? ` (the old ${s.existing.join(", ")} is in its place)` : "") +
+      `: ${clause(s.reason)}. Drop the old index by hand or grant the dropIndex privilege, then ` +
+      "restart; queries work meanwhile, perhaps slower.",
+  }));
 }
 
 /**
@@ -128,6 +171,8 @@ export function streamProgress(
   now: number,
 ): number {
   if (state.kind === "main" && state.mode === "incremental") return 1;
+  // a range read to its end (an open-ended one ends at its last run's now): done
+  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
   const from = state.rangeFrom.getTime();
   const end = state.rangeTo?.getTime() ?? now;
   if (end <= from) return 1;
@@ -175,6 +220,7 @@ function runSummary(run: RunDoc): RunSummary {
     retries: run.retries,
     waitedSeconds: run.waitedSeconds,
     error: run.error,
+    throttledUntil: run.throttledUntil ?? null,
     warnings: run.warnings.length,
   };
 }
@@ -183,15 +229,22 @@ async function sourceStatus(
   deps: { db: Db; kv: Deno.Kv },
   source: SourceId,
   options: StatusOptions,
-): Promise<SourceStatus> {
+): Promise<{ status: SourceStatus; kvProblem: KvProblem | null }> {
   const { db, kv } = deps;
-  const [states, runs, lease, contracts, quarantine] = await Promise.all([
-    listStates(db, source),
-    recentRuns(db, source, options.runs ?? 10),
-    leaseHolder(kv, source, options.now),
-    contractsCollection(db).countDocuments({ source }),
-    countQuarantine(db, source),
-  ]);
+  const [states, runs, { holder: lease, fence }, contracts, quarantine, remapJobs] = await Promise
+    .all([
+      listStates(db, source, {
+        finishedBefore: options.finishedBackfillsShownMs === undefined
+          ? undefined
+          : new Date(options.now - options.finishedBackfillsShownMs),
+      }),
+      recentRuns(db, source, options.runs ?? 10),
+      leaseAndFence(kv, source, options.now),
+      contractsCollection(db).countDocuments({ source }),
+      countQuarantine(db, source),
+      listRemapJobs(db, source, 1),
+    ]);
+  const storedFence = Math.max(0, ...states.map((s) => s.fence ?? 0));
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
   const { verdict, reason } = judge({
@@ -202,7 +255,7 @@ async function sourceStatus(
     progress: main?.progress,
   });
   const watermark = mainState?.watermark ?? null;
-  return {
+  const status: SourceStatus = {
     source,
     name: SOURCE_NAMES[source],
     verdict,
@@ -212,12 +265,15 @@ async function sourceStatus(
     window: mainState?.window ?? null,
     watermark,
     lagSeconds: watermark ? Math.round((options.now - watermark.getTime()) / 1000) : null,
+    throttledUntil: mainState?.throttledUntil ?? null,
     backfills: states.filter((s) => s.kind === "range").map((s) => stream(s, options.now)),
     lease,
     contracts,
     quarantine,
     runs: runs.map(runSummary),
+    remap: remapJobs.length > 0 ? remapProgress(remapJobs[0]) : null,
   };
+  return { status, kvProblem: fenceProblem(source, fence, storedFence) };
 }
 
 /**
@@ -232,15 +288,21 @@ export async function readStatus(
   deps: { db: Db; kv: Deno.Kv },
   options: StatusOptions,
 ): Promise<StatusReport> {
-  const [storage, ...sources] = await Promise.all([
-    readStorage(deps.db, options.storageLimitBytes),
-    ...options.sources.map((s) => sourceStatus(deps, s, options)),
-  ]) as [StorageReport, ...SourceStatus[]];
+  const [storage, read, instances] = await Promise.all([
+    readStorage(deps.db, options.storageLimitBytes ?? 512 * 1024 ** 2),
+    Promise.all(options.sources.map((s) => sourceStatus(deps, s, options))),
+    options.deploymentId
+      ? instancesOf(deps.db, options.deploymentId, new Date(options.now - 86_400_000))
+      : [],
+  ]);
+  const sources = read.map((r) => r.status);
+  const kvProblems = [...read.flatMap((r) => r.kvProblem ?? []), ...instanceProblems(instances)];
   return {
     now: new Date(options.now),
     verdict: worst(sources.map((s) => s.verdict)),
     cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
     storage,
     sources,
+    warnings: [...(options.warnings ?? []), ...kvProblems],
   };
 }

@@ -17,6 +17,7 @@ import { mapPage } from "../ocds/map_page.ts";
 import type { WriteCounts } from "../db/contracts.ts";
 import { writePage } from "../db/page_write.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
+import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
 /** What storing a page did. */
@@ -25,12 +26,31 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
+  /** What the raw-release step wrote; `null` when it was off. */
+  readonly raw: ReleaseWrite | null;
+}
+
+/** Options of {@linkcode storePage}. */
+export interface StoreOptions {
+  /**
+   * Keep the page's releases in `releases` (one bulk write), before the contracts, so no
+   * contract exists without its raw release (a crash in between replays the page).
+   * @default {true}
+   */
+  readonly keepRaw?: boolean;
+  /**
+   * Recount the page's buyers exactly instead of adding the page's deltas (a rebuild, where
+   * stored counts may be wrong or buyers missing).
+   * @default {false}
+   */
+  readonly exactBuyerCounts?: boolean;
 }
 
 /**
  * Maps and stores `releases` (and quarantines `rejected` text) in at most six round trips:
- * the page's transaction (contracts read, insert, bulk update when any changed, buyers, commit;
- * see `writePage`), then a quarantine bulk write when anything was set aside.
+ * the raw releases bulk write, then the page's transaction (contracts read, insert, bulk update
+ * when any changed, buyers, commit; see `writePage`), then a quarantine bulk write when anything
+ * was set aside.
  */
 export async function storePage(
   db: Db,
@@ -38,9 +58,15 @@ export async function storePage(
   page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
   position: Position | null,
   now: Date,
+  options: StoreOptions = {},
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
-  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now);
+  const raw = options.keepRaw === false
+    ? null
+    : await writeReleases(db, source, page.releases, now);
+  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now, {
+    exactBuyerCounts: options.exactBuyerCounts,
+  });
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,
@@ -72,6 +98,7 @@ export async function storePage(
     stale: written.stale + superseded.length,
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+    raw,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--replica-set]` — a
- * replay backfill end to end against its floor, side by side in one process:
+ * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw] [--replica-set]`
+ * — a replay backfill end to end against its floor, side by side in one process:
  *
  * - **engine**: `runSync` over the replay server into a fresh database (fetch, decode, map,
  *   contracts, buyers, quarantine, cursor, lease);
@@ -11,10 +11,14 @@
  * driver's command monitoring), alternating the two for `--rounds` rounds so machine noise
  * hits both alike. Needs MONGODB_URI or the embedded jongodb: standalone (buyers recounted per
  * page) unless `--replica-set` (pages in transactions, which jongodb makes slow past a few
- * thousand notices). Its databases are dropped afterwards where the server can.
+ * thousand notices). Its databases are dropped afterwards where the server can. Raw releases
+ * are off unless `--raw` is given (jongodb applies each update in time linear in the
+ * collection's size, so on jongodb their upserts dominate; on a real MongoDB they are one
+ * indexed bulk write a page).
  * @module
  */
 import { MongoClient } from "mongodb";
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { manualClock } from "../../src/clock.ts";
 import { loadConfig, type SourceId } from "../../src/config.ts";
 import { CLIENT_OPTIONS } from "../../src/db/client.ts";
@@ -29,10 +33,13 @@ import { dropTestDb } from "../support/mongo.ts";
 import { startReplayServer } from "../support/replay_server.ts";
 import { syntheticReleases } from "../support/replay_data.ts";
 
-function arg(name: string, def: string): string {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 && Deno.args[i + 1] ? Deno.args[i + 1] : def;
-}
+const flags = flagsOrExit(
+  Deno.args,
+  { releases: "value", source: "value", rounds: "value", raw: "switch", "replica-set": "switch" },
+  "Usage: deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw] " +
+    "[--replica-set]",
+);
+const arg = (name: string, def: string): string => flags.get(name) || def;
 
 const n = Number(arg("releases", "10000"));
 const source = arg("source", "fts") as SourceId;
@@ -42,7 +49,7 @@ const FROM = new Date(NOW - 20 * 86_400_000);
 
 const embedded = Deno.env.get("MONGODB_URI")
   ? null
-  : await startEmbeddedMongo({ replicaSet: Deno.args.includes("--replica-set") });
+  : await startEmbeddedMongo({ replicaSet: flags.has("replica-set") });
 const uri = Deno.env.get("MONGODB_URI") ?? embedded!.uri;
 let commands = 0;
 const client = new MongoClient(uri, { ...CLIENT_OPTIONS, monitorCommands: true });
@@ -60,6 +67,7 @@ const config = loadConfig({
   FTS_START_DATE: FROM.toISOString().slice(0, 10),
   CF_START_DATE: FROM.toISOString().slice(0, 10),
   LOG_LEVEL: "warning",
+  KEEP_RAW_RELEASES: flags.has("raw") ? "true" : "false",
 });
 
 async function engineRound(round: number) {

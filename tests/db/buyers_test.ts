@@ -1,13 +1,8 @@
 import { assertEquals } from "@std/assert";
 import { MongoClient } from "mongodb";
-import {
-  buyerDeltas,
-  buyersCollection,
-  countContracts,
-  ensureBuyerIndexes,
-} from "../../src/db/buyers.ts";
+import { buyerDeltas, buyersCollection, countContracts } from "../../src/db/buyers.ts";
 import { CLIENT_OPTIONS } from "../../src/db/client.ts";
-import { ensureContractIndexes } from "../../src/db/contracts.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
 import { writePage } from "../../src/db/page_write.ts";
 import { dropTestDb, freshDbName, mongoTest, testMongoUri } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
@@ -15,7 +10,7 @@ import { aBuyer, aContract } from "../support/contracts.ts";
 const T0 = new Date("2026-11-01T00:00:00Z");
 
 mongoTest("buyer counts are exact however often a page is replayed", async (db) => {
-  await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+  await ensureIndexes(db);
   const page = [1, 2, 3].map((i) => aContract({ noticeId: `n${i}`, buyerOrg: "b1" }));
   for (let replay = 0; replay < 4; replay++) {
     await writePage(db, page, [aBuyer({ orgId: "b1" })], T0);
@@ -26,7 +21,7 @@ mongoTest("buyer counts are exact however often a page is replayed", async (db) 
 mongoTest(
   "known buyer fields are never overwritten; sources and identifiers are merged",
   async (db) => {
-    await ensureBuyerIndexes(db);
+    await ensureIndexes(db);
     await writePage(db, [], [aBuyer({ orgId: "b", name: "First name", sources: ["fts"] })], T0);
     await writePage(
       db,
@@ -42,7 +37,7 @@ mongoTest(
 );
 
 mongoTest("a notice moving to another buyer recounts both", async (db) => {
-  await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+  await ensureIndexes(db);
   await writePage(db, [aContract({ noticeId: "m", buyerOrg: "a" })], [aBuyer({ orgId: "a" })], T0);
   await writePage(
     db,
@@ -69,7 +64,7 @@ Deno.test("buyerDeltas: +1 for a buyer gained, −1 for one lost, unchanged buye
 mongoTest(
   "without transactions the page's buyers are recounted: exact under replay and moves",
   async (db) => {
-    await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+    await ensureIndexes(db);
     const page = [1, 2, 3].map((i) => aContract({ noticeId: `n${i}`, buyerOrg: "b1" }));
     for (let replay = 0; replay < 3; replay++) {
       await writePage(db, page, [aBuyer({ orgId: "b1" })], T0);
@@ -85,7 +80,7 @@ mongoTest(
 );
 
 mongoTest("pages of two sources sharing buyers, written at once, keep counts exact", async (db) => {
-  await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+  await ensureIndexes(db);
   const shared = ["s1", "s2", "s3"];
   const page = (source: "fts" | "cf", n: number) =>
     Array.from({ length: 10 }, (_, i) =>
@@ -123,7 +118,7 @@ Deno.test({
     const empty = client.db(freshDbName("buyers_empty"));
     try {
       for (const db of [heavy, empty]) {
-        await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+        await ensureIndexes(db);
       }
       const history = Array.from(
         { length: 300 },

@@ -6,13 +6,19 @@ import { writePage } from "../../src/db/page_write.ts";
 import { quarantine, quarantineCollection } from "../../src/db/quarantine.ts";
 import { applyRetention } from "../../src/db/retention.ts";
 import { recordRun, runRecord, runsCollection } from "../../src/db/runs.ts";
+import { writeReleases } from "../../src/db/releases.ts";
 import { RETENTION_RULES } from "../../src/retention_rules.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
 
 const DAY = 86_400_000;
 const NOW = new Date("2026-11-30T00:00:00Z");
-const OFF = { RETAIN_NOTICES: null, RETAIN_QUARANTINE: null, RETAIN_RUNS: null };
+const OFF = {
+  RETAIN_NOTICES: null,
+  RETAIN_RELEASES: null,
+  RETAIN_QUARANTINE: null,
+  RETAIN_RUNS: null,
+};
 
 for (const replicaSet of [true, false]) {
   const kind = replicaSet ? "in transactions" : "without transactions";
@@ -86,6 +92,7 @@ mongoTest("RETAIN_QUARANTINE and RETAIN_RUNS remove old entries and runs only", 
   }
   const results = await applyRetention(db, {
     RETAIN_NOTICES: null,
+    RETAIN_RELEASES: null,
     RETAIN_QUARANTINE: 30 * DAY,
     RETAIN_RUNS: 365 * DAY,
   }, { now: NOW });
@@ -107,3 +114,26 @@ Deno.test("every retention rule names a RETAIN_ setting, a collection and a date
     assert(rule.collection.length > 0 && rule.field.length > 0, rule.setting);
   }
 });
+
+mongoTest(
+  "RETAIN_RELEASES removes raw releases older than the age, by release date",
+  async (db) => {
+    await ensureIndexes(db);
+    const release = (id: string, date: string) => ({
+      id,
+      ocid: `ocds-h6vhtk-${id}`,
+      date,
+      tag: ["tender"],
+    });
+    await writeReleases(db, "fts", [
+      release("000001-2026", "2026-01-01T00:00:00Z"), // 333 days old
+      release("000002-2026", "2026-11-20T00:00:00Z"), // 10 days old
+    ], NOW);
+    const results = await applyRetention(db, { ...OFF, RETAIN_RELEASES: 90 * DAY }, { now: NOW });
+    assertEquals(results.map((r) => [r.setting, r.collection, r.removed]), [
+      ["RETAIN_RELEASES", "releases", 1],
+    ]);
+    const left = await db.collection("releases").find({}).toArray();
+    assertEquals(left.map((r) => r.releaseId), ["000002-2026"]);
+  },
+);

@@ -117,6 +117,7 @@ async function exerciseEverything(db: Db): Promise<void> {
   );
   await applyRetention(db, {
     RETAIN_NOTICES: 86_400_000,
+    RETAIN_RELEASES: 86_400_000,
     RETAIN_QUARANTINE: 86_400_000,
     RETAIN_RUNS: 86_400_000,
   }, { now: new Date(now + 86_400_000 * 3), batchSize: 25 });
