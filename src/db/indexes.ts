@@ -51,7 +51,7 @@ const SPECS: IndexSpec[] = [
     key: { source: 1, noticeId: 1 },
     unique: true,
   },
-  // buyer counts are recounted from contracts per page
+  // recounts of buyers: deno task recount, and each page on a server without transactions
   { collection: "contracts", name: "buyerOrgs_v1", key: { buyerOrgs: 1 } },
   // newest notices and notices per day (dashboard)
   { collection: "contracts", name: "releaseDate_v1", key: { releaseDate: -1 } },
