@@ -14,6 +14,7 @@
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
+import { searchTokens } from "../ocds/search_tokens.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -23,6 +24,26 @@ export interface ContractDoc extends Contract {
   readonly updatedAt: Date;
   /** Hash of the mapped fields, to tell "unchanged" from "updated". */
   readonly contentHash: string;
+  /**
+   * The page that first stored it (see {@linkcode WriteOptions.pageKey}); `null` when stored
+   * outside a stream (quarantine retries). Set once.
+   */
+  readonly firstSeenPage: string | null;
+  /** Normalised words for free-text search (`src/ocds/search_tokens.ts`), indexed. */
+  readonly searchTokens: readonly string[];
+}
+
+/** Options of {@linkcode writeContracts}. */
+export interface WriteOptions {
+  /**
+   * Names the page being stored, the same on every attempt until the stream's cursor moves
+   * past it (the engine uses stream, stream creation and the stream's page count). A notice
+   * first stored under this key counts as new again when the same page is stored again, so a
+   * page retried after a crash still reports the notices it added, and a page replayed after
+   * its cursor moved reports none.
+   * @default null
+   */
+  readonly pageKey?: string | null;
 }
 
 /** What writing one page did. */
@@ -41,6 +62,11 @@ export interface WriteCounts {
 export interface ContractWrite extends WriteCounts {
   /** Buyer ids whose counts may have changed (new and previous `buyerOrgs`). */
   readonly touchedBuyers: readonly string[];
+  /**
+   * Notices this page added, by UTC day (`YYYY-MM-DD`) of their release date: inserted now,
+   * or inserted by an earlier attempt of the same page (same `pageKey`).
+   */
+  readonly newByDay: Readonly<Record<string, number>>;
 }
 
 /** The collection, typed. */
@@ -49,15 +75,36 @@ export function contractsCollection(db: Db): Collection<ContractDoc> {
 }
 
 /**
+ * The indexes of the read API (`/api/v1/notices`, the explorer): one per filter and one per
+ * sort key with `_id` (keyset pagination), so no public query scans the collection. Each slows
+ * a page's insert a little; the multikey `searchTokens` most (about 100 entries a notice).
+ */
+export const READ_INDEXES = [
+  { key: { searchTokens: 1 }, name: "searchTokens" },
+  { key: { publishedDate: -1, _id: -1 }, name: "publishedDate_id" },
+  { key: { tenderDeadline: -1, _id: -1 }, name: "tenderDeadline_id" },
+  { key: { valueMax: -1, _id: -1 }, name: "valueMax_id" },
+  { key: { awardedValue: -1, _id: -1 }, name: "awardedValue_id" },
+  { key: { sectors: 1 }, name: "sectors" },
+  { key: { sector: 1 }, name: "sector" },
+  { key: { cpvCodes: 1 }, name: "cpvCodes" },
+  { key: { "deliveryRegions.code": 1 }, name: "deliveryRegions_code" },
+  { key: { status: 1 }, name: "status" },
+  { key: { "suppliers.id": 1 }, name: "suppliers_id" },
+  { key: { ocid: 1 }, name: "ocid" },
+] as const;
+
+/**
  * Creates the collection's indexes (idempotent): the unique notice key, the buyer ids (exact
- * buyer counts are recounted per page), and the release date (recent notices, daily charts).
- * Every index slows each page's insert, so query-specific ones belong to their consumers.
+ * buyer counts are recounted per page), the release date (recent notices), and
+ * {@linkcode READ_INDEXES}.
  */
 export async function ensureContractIndexes(db: Db): Promise<void> {
   await contractsCollection(db).createIndexes([
     { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
     { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
     { key: { releaseDate: -1 }, name: "releaseDate" },
+    ...READ_INDEXES,
   ]);
 }
 
@@ -73,6 +120,7 @@ const STORED_FIELDS = [
   "releaseId",
   "contentHash",
   "buyerOrgs",
+  "firstSeenPage",
 ] as const;
 type StoredKey = Pick<ContractDoc, typeof STORED_FIELDS[number]>;
 const STORED_PROJECTION = Object.fromEntries(STORED_FIELDS.map((f) => [f, 1]));
@@ -93,9 +141,16 @@ export async function writeContracts(
   db: Db,
   contracts: readonly Contract[],
   now: Date,
+  options: WriteOptions = {},
 ): Promise<ContractWrite> {
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
-  if (contracts.length === 0) return { ...counts, touchedBuyers: [] };
+  const pageKey = options.pageKey ?? null;
+  const newByDay: Record<string, number> = {};
+  const addNew = (date: Date) => {
+    const day = date.toISOString().slice(0, 10);
+    newByDay[day] = (newByDay[day] ?? 0) + 1;
+  };
+  if (contracts.length === 0) return { ...counts, touchedBuyers: [], newByDay };
   const bySource = new Map<SourceId, string[]>();
   for (const c of contracts) {
     bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
@@ -113,6 +168,10 @@ export async function writeContracts(
   for (const contract of contracts) {
     const hash = await contentHash(contract);
     const old = stored.get(`${contract.source}\u0000${contract.noticeId}`);
+    // stored by an earlier attempt of this very page, whose cursor never moved: still new
+    if (old && pageKey !== null && old.firstSeenPage === pageKey) {
+      addNew(compareReleases(contract, old) < 0 ? old.releaseDate : contract.releaseDate);
+    }
     if (old && compareReleases(contract, old) < 0) {
       counts.stale++;
       continue;
@@ -124,7 +183,14 @@ export async function writeContracts(
     for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
     if (!old) {
       counts.inserted++;
-      fresh.push({ ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now });
+      fresh.push({
+        ...contract,
+        contentHash: hash,
+        updatedAt: now,
+        firstSeenAt: now,
+        firstSeenPage: pageKey,
+        searchTokens: searchTokens(contract),
+      });
       continue;
     }
     counts.updated++;
@@ -133,31 +199,46 @@ export async function writeContracts(
     updates.push({
       updateOne: {
         filter: { ...key, releaseDate: old.releaseDate, releaseId: old.releaseId },
-        update: { $set: { ...contract, contentHash: hash, updatedAt: now } },
+        update: {
+          $set: {
+            ...contract,
+            contentHash: hash,
+            updatedAt: now,
+            searchTokens: searchTokens(contract),
+          },
+        },
       },
     });
   }
   if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
-  if (fresh.length > 0) await insertNewContracts(db, fresh);
-  return { ...counts, touchedBuyers: [...touched] };
+  if (fresh.length > 0) {
+    const inserted = await insertNewContracts(db, fresh);
+    for (const i of inserted) addNew(fresh[i].releaseDate);
+  }
+  return { ...counts, touchedBuyers: [...touched], newByDay };
 }
 
 /**
  * Inserts notices that were absent when the page was read: a plain insert is the cheapest
  * write. Should another writer have inserted one meanwhile (the lease makes that rare), the
- * batch is redone as idempotent upserts that keep whatever is there.
+ * batch is redone as idempotent upserts that keep whatever is there. Resolves the indexes (in
+ * `docs`) of the notices this call inserted.
  *
  * @example
  * ```ts
  * await insertNewContracts(db, [{ ...contract, contentHash, firstSeenAt: now, updatedAt: now }]);
  * ```
  */
-export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<void> {
+export async function insertNewContracts(
+  db: Db,
+  docs: readonly ContractDoc[],
+): Promise<readonly number[]> {
   try {
     await contractsCollection(db).insertMany(docs, { ordered: false });
+    return docs.map((_, i) => i);
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
-    await contractsCollection(db).bulkWrite(
+    const res = await contractsCollection(db).bulkWrite(
       docs.map((doc) => ({
         updateOne: {
           filter: { source: doc.source, noticeId: doc.noticeId },
@@ -167,5 +248,7 @@ export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): 
       })),
       { ordered: false },
     );
+    // only the upserts inserted anything; the others found the notice there already
+    return Object.keys(res.upsertedIds).map(Number);
   }
 }

@@ -106,6 +106,21 @@ export interface StatusOptions {
   readonly now: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** When the first cron run is due (epoch ms); see `JudgeInput.firstRunDueAt`. */
+  readonly firstRunDueAt?: number;
+}
+
+/** What {@linkcode summariseSource} needs, read by {@linkcode readStatus} or the dashboard. */
+export interface SourceParts {
+  /** The source's streams (main first). */
+  readonly states: readonly SyncStateDoc[];
+  /** Its newest runs, newest first. */
+  readonly runs: readonly RunDoc[];
+  readonly lease: LeaseValue | null;
+  /** Notices stored. */
+  readonly contracts: number;
+  /** Quarantine entries. */
+  readonly quarantine: number;
 }
 
 /**
@@ -187,6 +202,23 @@ async function sourceStatus(
     contractsCollection(db).countDocuments({ source }),
     countQuarantine(db, source),
   ]);
+  return summariseSource(source, { states, runs, lease, contracts, quarantine }, options);
+}
+
+/**
+ * One source's status from what was read about it (pure).
+ *
+ * @example
+ * ```ts
+ * summariseSource("fts", { states, runs, lease: null, contracts: 10, quarantine: 0 }, options);
+ * ```
+ */
+export function summariseSource(
+  source: SourceId,
+  parts: SourceParts,
+  options: StatusOptions,
+): SourceStatus {
+  const { states, runs, lease, contracts, quarantine } = parts;
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
   const { verdict, reason } = judge({
@@ -195,6 +227,7 @@ async function sourceStatus(
     state: mainState,
     runs: runs.filter((r) => r.streamId === source),
     progress: main?.progress,
+    firstRunDueAt: options.firstRunDueAt,
   });
   const watermark = mainState?.watermark ?? null;
   return {

@@ -25,11 +25,15 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
+  /** Notices the page added, by UTC release day (see `writeContracts`). */
+  readonly newByDay: Readonly<Record<string, number>>;
 }
 
 /**
  * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
  * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
+ * `pageKey` names the page until its cursor moves (see `WriteOptions.pageKey`), so that
+ * `newByDay` is exact when a page is stored again after a crash.
  */
 export async function storePage(
   db: Db,
@@ -37,9 +41,10 @@ export async function storePage(
   page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
   position: Position | null,
   now: Date,
+  pageKey: string | null = null,
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
-  const written = await writeContracts(db, mapped.map((m) => m.contract), now);
+  const written = await writeContracts(db, mapped.map((m) => m.contract), now, { pageKey });
   await writeBuyers(db, buyers, written.touchedBuyers, now);
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
@@ -72,6 +77,7 @@ export async function storePage(
     stale: written.stale + superseded.length,
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+    newByDay: written.newByDay,
   };
 }
 
