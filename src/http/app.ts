@@ -5,7 +5,9 @@
  * |---|---|
  * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database |
  * | `GET /status` | `200` JSON per source: verdict, mode, window, watermark, lag, runs, … |
- * | `GET /` | the dashboard page (strict CSP, no script) |
+ * | `GET /` | the dashboard page (strict CSP, no script; its data from `dashboard_data.ts`) |
+ * | `GET /explore…` | the explorer: search, notice and buyer pages (`explorer.ts`) |
+ * | `GET /api/v1/…` | the read API (`api/routes.ts`) |
  * | `GET /runs/{id}` | `200` a finished run's record, `202` while it runs, `404` unknown |
  * | `POST /sync?source=` | `202` run ids · `409` lease held · `400` bad parameters |
  * | `POST /backfill?source=&from=&to=` | same |
@@ -27,8 +29,13 @@ import { errorText, getLog } from "../log.ts";
 import { runsCollection } from "../db/runs.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
-import { dashboardStyleHash, renderDashboard } from "./dashboard.ts";
-import { latestNotices, noticesPerDay } from "./notices.ts";
+import { nextCronTick, parseCron } from "../cron_schedule.ts";
+import { NOTICES } from "./api/notice_resource.ts";
+import { createApi } from "./api/routes.ts";
+import { renderDashboard } from "./dashboard.ts";
+import { dashboardGatherer } from "./dashboard_data.ts";
+import { createExplorer } from "./explorer.ts";
+import { pageStyleHash } from "./layout.ts";
 import { htmlPage, json, problem } from "./respond.ts";
 import { readStatus } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
@@ -37,13 +44,18 @@ export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
-  readonly config: Pick<Config, "sync" | "cron" | "triggerToken">;
+  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "api">;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
   /** Current time, epoch ms (default `Date.now`). */
   readonly now?: () => number;
   /** How long a request waits for `ready` before answering 503 (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * How long the dashboard's data is reused, in ms.
+   * @default 5000
+   */
+  readonly dashboardTtlMs?: number;
 }
 
 /** The request handler and its background work. */
@@ -97,6 +109,23 @@ export function createApp(deps: AppDeps): App {
     });
   };
 
+  const gather = dashboardGatherer({
+    sources: config.sync.sources,
+    schedule: config.cron.schedule,
+    intervalMs: config.cron.intervalMs,
+    // a source that never ran is "waiting" until the first tick after start-up is due
+    firstRunDueAt: nextCronTick(parseCron(config.cron.schedule)!, now()) ?? undefined,
+    ttlMs: deps.dashboardTtlMs,
+  });
+  const api = createApi({
+    readToken: config.api.readToken,
+    corsOrigin: config.api.corsOrigin,
+    resources: [NOTICES],
+    now,
+  });
+  const explorer = createExplorer({ now });
+  const db = async () => (await engine()).db;
+
   const routes: Record<
     string,
     Partial<Record<string, (req: Request, url: URL) => Promise<Response>>>
@@ -109,14 +138,9 @@ export function createApp(deps: AppDeps): App {
         const refreshSeconds = Number.isInteger(refresh)
           ? Math.min(3600, Math.max(2, refresh))
           : 30;
-        const e = await engine();
-        const [report, days, notices] = await Promise.all([
-          status(),
-          noticesPerDay(e.db, config.sync.sources, 30, now()),
-          latestNotices(e.db, 12),
-        ]);
-        const page = renderDashboard({ report, days, notices, refreshSeconds });
-        return htmlPage(page, await dashboardStyleHash());
+        const facts = await gather(await engine(), now());
+        const page = renderDashboard({ ...facts, refreshSeconds });
+        return htmlPage(page, await pageStyleHash());
       },
     },
     "/sync": { POST: async (_req, url) => triggers.sync(url.searchParams, await engine()) },
@@ -146,6 +170,12 @@ export function createApp(deps: AppDeps): App {
     const url = new URL(request.url);
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
     try {
+      const answer = await api.handle(request, url, db) ?? await explorer.handle(request, url, db);
+      if (answer) {
+        return request.method === "HEAD"
+          ? new Response(null, { status: answer.status, headers: answer.headers })
+          : answer;
+      }
       const runMatch = /^\/runs\/([A-Za-z0-9-]{1,64})$/.exec(path);
       if (runMatch) {
         if (request.method !== "GET") return problem(405, "Use GET.", { allow: "GET" });

@@ -1,0 +1,122 @@
+/**
+ * `GET /api/v1/buyers/{orgId}` and `GET /api/v1/sectors`: a buyer with its counts and newest
+ * notices (three MongoDB commands), and notices per sector.
+ *
+ * @example
+ * ```ts
+ * const buyer = await readBuyer(db, "GB-PPON-ABCD-1234-EFGH");
+ * ```
+ * @module
+ */
+import type { Db } from "mongodb";
+import { type BuyerDoc, buyersCollection } from "../../db/buyers.ts";
+import { type ContractDoc, contractsCollection } from "../../db/contracts.ts";
+import { SECTORS } from "../../ocds/cpv.ts";
+import { NOTICES } from "./notice_resource.ts";
+import { plain } from "./resource.ts";
+
+/** Newest notices listed with a buyer. */
+export const BUYER_NEWEST = 10;
+
+/** A buyer, its counts and newest notices, in public form. */
+export interface BuyerAnswer {
+  readonly buyer: Record<string, unknown>;
+  readonly counts: { readonly notices: number; readonly byStatus: Record<string, number> };
+  readonly newest: Record<string, unknown>[];
+  readonly links: { readonly notices: string; readonly page: string };
+}
+
+/** The public form of a buyer document. */
+export function publicBuyer(doc: BuyerDoc): Record<string, unknown> {
+  const { _id: _, ...rest } = doc as BuyerDoc & { _id?: unknown };
+  return plain(rest) as Record<string, unknown>;
+}
+
+/**
+ * A buyer with its counts and newest notices, or `null` when unknown: one `findOne`, one
+ * `find` of the newest (index `buyerOrgs`), one aggregation of its notices by status.
+ *
+ * @example
+ * ```ts
+ * (await readBuyer(db, "GB-PPON-ABCD-1234-EFGH"))?.counts.notices;
+ * ```
+ */
+export async function readBuyer(db: Db, orgId: string): Promise<BuyerAnswer | null> {
+  const [buyer, newest, statuses] = await Promise.all([
+    buyersCollection(db).findOne({ orgId }, { projection: { _id: 0 } }),
+    contractsCollection(db).find({ buyerOrgs: orgId }, {
+      projection: Object.fromEntries(NOTICES.hidden.map((f) => [f, 0])),
+    }).sort({ publishedDate: -1, _id: -1 }).limit(BUYER_NEWEST).toArray(),
+    contractsCollection(db).aggregate<{ _id: string; n: number }>([
+      { $match: { buyerOrgs: orgId } },
+      { $group: { _id: "$status", n: { $sum: 1 } } },
+    ]).toArray(),
+  ]);
+  if (!buyer) return null;
+  const byStatus = Object.fromEntries(
+    statuses.sort((a, b) => b.n - a.n || a._id.localeCompare(b._id)).map((s) => [s._id, s.n]),
+  );
+  return {
+    buyer: publicBuyer(buyer),
+    counts: { notices: buyer.contractCount, byStatus },
+    newest: newest.map((d) => NOTICES.toPublic(d as ContractDoc)),
+    links: {
+      notices: `/api/v1/notices?buyer=${encodeURIComponent(orgId)}`,
+      page: `/explore/buyers/${encodeURIComponent(orgId)}`,
+    },
+  };
+}
+
+/** Notices of one sector. */
+export interface SectorCount {
+  readonly slug: string;
+  readonly name: string;
+  /** Notices whose main CPV code is in the sector. */
+  readonly notices: number;
+  /** Of those, notices open for tenders (`status` active and a deadline ahead). */
+  readonly open: number;
+}
+
+/**
+ * Notices per primary sector (every sector listed, 0 included), largest first. One
+ * aggregation over the `sector` index; its cost grows with the collection, so the route
+ * caches it (see `routes.ts`).
+ *
+ * @example
+ * ```ts
+ * (await sectorCounts(db, Date.now()))[0]; // { slug: "construction", name: "…", notices: 120, open: 8 }
+ * ```
+ */
+export async function sectorCounts(db: Db, now: number): Promise<SectorCount[]> {
+  const groups = await contractsCollection(db).aggregate<
+    { _id: string | null; n: number; open: number }
+  >([
+    {
+      $group: {
+        _id: "$sector",
+        n: { $sum: 1 },
+        open: {
+          $sum: {
+            $cond: [
+              {
+                $and: [{ $eq: ["$status", "active"] }, { $gt: ["$tenderDeadline", new Date(now)] }],
+              },
+              1,
+              0,
+            ],
+          },
+        },
+      },
+    },
+  ]).toArray();
+  const by = new Map(groups.map((g) => [g._id, g]));
+  const rows: SectorCount[] = SECTORS.map((s) => ({
+    slug: s.slug,
+    name: s.label,
+    notices: by.get(s.slug)?.n ?? 0,
+    open: by.get(s.slug)?.open ?? 0,
+  }));
+  const none = by.get(null);
+  if (none) rows.push({ slug: "none", name: "No CPV code", notices: none.n, open: none.open });
+  return rows.sort((a, b) => b.notices - a.notices || a.slug.localeCompare(b.slug));
+}
