@@ -78,9 +78,9 @@ export interface SectorCount {
 }
 
 /**
- * Notices per primary sector (every sector listed, 0 included), largest first. One
- * aggregation over the `sector` index; its cost grows with the collection, so the route
- * caches it (see `routes.ts`).
+ * Notices per primary sector (every sector listed, 0 included), largest first. Two
+ * aggregations (all notices by sector; open ones by sector); their cost grows with the
+ * collection, so the route caches the answer (see `routes.ts`).
  *
  * @example
  * ```ts
@@ -88,27 +88,18 @@ export interface SectorCount {
  * ```
  */
 export async function sectorCounts(db: Db, now: number): Promise<SectorCount[]> {
-  const groups = await contractsCollection(db).aggregate<
-    { _id: string | null; n: number; open: number }
-  >([
-    {
-      $group: {
-        _id: "$sector",
-        n: { $sum: 1 },
-        open: {
-          $sum: {
-            $cond: [
-              {
-                $and: [{ $eq: ["$status", "active"] }, { $gt: ["$tenderDeadline", new Date(now)] }],
-              },
-              1,
-              0,
-            ],
-          },
-        },
-      },
-    },
-  ]).toArray();
+  // two plain aggregations (no conditional expressions: the same on every server)
+  const [all, open] = await Promise.all([
+    contractsCollection(db).aggregate<{ _id: string | null; n: number }>([
+      { $group: { _id: "$sector", n: { $sum: 1 } } },
+    ]).toArray(),
+    contractsCollection(db).aggregate<{ _id: string | null; n: number }>([
+      { $match: { status: "active", tenderDeadline: { $gt: new Date(now) } } },
+      { $group: { _id: "$sector", n: { $sum: 1 } } },
+    ]).toArray(),
+  ]);
+  const openBy = new Map(open.map((g) => [g._id, g.n]));
+  const groups = all.map((g) => ({ ...g, open: openBy.get(g._id) ?? 0 }));
   const by = new Map(groups.map((g) => [g._id, g]));
   const rows: SectorCount[] = SECTORS.map((s) => ({
     slug: s.slug,

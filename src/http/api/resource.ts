@@ -151,8 +151,9 @@ function checkRanges(resource: AnyResource, values: Record<string, ParamValue>):
     if (!name.endsWith("From")) continue;
     const high = `${name.slice(0, -4)}To`;
     const a = values[name], b = values[high];
-    if (a instanceof Date && b instanceof Date && a > b) {
-      throw new BadRequest(high, `${high} is before ${name}.`);
+    // the upper bound is exclusive (a bare day means its whole day): equal bounds are empty
+    if (a instanceof Date && b instanceof Date && a >= b) {
+      throw new BadRequest(high, `${high} is before ${name}: the range is empty.`);
     }
   }
 }
