@@ -91,6 +91,37 @@ export function chartDays(
 }
 
 /**
+ * The start of the most recent UTC day from which the streams' figures count at least `n`
+ * new notices (one more day for notices stored late), or `null` when the kept days hold
+ * fewer (then the read is unbounded — a small database).
+ *
+ * @example
+ * ```ts
+ * newestSince([{ source: "fts", days: { "2026-11-30": 20 } }], 12, now); // 2026-11-29T00:00Z
+ * ```
+ */
+export function newestSince(
+  states: readonly Pick<SyncStateDoc, "days">[],
+  n: number,
+  now: number,
+): Date | null {
+  const byDay = new Map<string, number>();
+  for (const s of states) {
+    for (const [day, count] of Object.entries(s.days ?? {})) {
+      byDay.set(day, (byDay.get(day) ?? 0) + count);
+    }
+  }
+  const today = new Date(now).toISOString().slice(0, 10);
+  let total = 0;
+  // newest first; days after today (clock skew of a source) count too
+  for (const day of [...byDay.keys()].sort().reverse()) {
+    total += byDay.get(day)!;
+    if (total >= n && day <= today) return new Date(Date.parse(day) - DAY);
+  }
+  return null;
+}
+
+/**
  * A cached gatherer: `gather(deps, now)` answers from a gathering at most `ttlMs` old, or
  * starts one (shared by every caller until it settles; a failed one is not kept).
  *
@@ -132,16 +163,18 @@ export async function gatherDashboard(
 ): Promise<DashboardFacts> {
   const { db, kv } = deps;
   const sources = options.sources;
-  const [states, runs, leases, quarantine, notices] = await Promise.all([
-    syncStateCollection(db).find({ source: { $in: [...sources] } }).sort({ kind: 1, _id: 1 })
-      .toArray(),
+  const newest = options.newest ?? 12;
+  // the states first: their figures say how far back the newest notices reach
+  const states = await syncStateCollection(db).find({ source: { $in: [...sources] } })
+    .sort({ kind: 1, _id: 1 }).toArray();
+  const [runs, leases, quarantine, notices] = await Promise.all([
     Promise.all(sources.map((s) => recentRuns(db, s, options.runs ?? 10))),
     Promise.all(sources.map((s) => leaseHolder(kv, s, now))),
     quarantineCollection(db).aggregate<{ _id: SourceId; n: number }>([
       { $match: { source: { $in: [...sources] } } },
       { $group: { _id: "$source", n: { $sum: 1 } } },
     ]).toArray(),
-    latestNotices(db, options.newest ?? 12),
+    latestNotices(db, newest, newestSince(states, newest, now)),
   ]);
   const statusOptions = {
     sources,
