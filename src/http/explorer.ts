@@ -174,6 +174,8 @@ async function searchPage(url: URL, db: () => Promise<Db>, now: number): Promise
     const docs = page.docs;
     const next = new URL(url);
     if (page.next) next.searchParams.set("cursor", page.next);
+    const first = new URL(url);
+    first.searchParams.delete("cursor");
     const api = new URL(url);
     api.pathname = "/api/v1/notices";
     const exportCsv = new URL(url);

@@ -326,6 +326,8 @@ Deno.test({
     await res.body?.cancel();
     const again = await get(db, "/api/v1/notices?limit=3", { headers: { "if-none-match": etag! } });
     assertEquals(again.status, 304);
+    const index = await (await get(db, "/api/v1")).json();
+    assertEquals(index.openapi, "/api/v1/openapi.json");
     const pre = await get(db, "/api/v1/notices", { method: "OPTIONS" });
     assertEquals(pre.status, 204);
     assertStringIncludes(pre.headers.get("access-control-allow-methods") ?? "", "GET");

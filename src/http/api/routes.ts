@@ -107,6 +107,15 @@ export function createApi(options: ApiOptions): Api {
 
   const route = async (request: Request, url: URL, db: () => Promise<Db>): Promise<Response> => {
     const rest = url.pathname.slice(PREFIX.length).replace(/^\//, "");
+    if (rest === "") {
+      noParams(url);
+      const lists = options.resources.map((r) => `${PREFIX}/${r.name}`);
+      return await apiJson(request, {
+        routes: [...lists, `${PREFIX}/buyers/{orgId}`, `${PREFIX}/sectors`],
+        openapi: `${PREFIX}/openapi.json`,
+        licence: "Open Government Licence v3.0",
+      }, answer);
+    }
     if (rest === "openapi.json") {
       noParams(url);
       return await apiJson(request, openapi, answer);
