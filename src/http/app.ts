@@ -99,6 +99,8 @@ export function createApp(deps: AppDeps): App {
     }
   };
 
+  // a source that never ran is "waiting" until the first tick after start-up is due
+  const firstRunDueAt = nextCronTick(parseCron(config.cron.schedule)!, now()) ?? undefined;
   const status = async () => {
     const e = await engine();
     return readStatus(e, {
@@ -106,6 +108,7 @@ export function createApp(deps: AppDeps): App {
       schedule: config.cron.schedule,
       intervalMs: config.cron.intervalMs,
       now: now(),
+      firstRunDueAt,
     });
   };
 
@@ -113,8 +116,7 @@ export function createApp(deps: AppDeps): App {
     sources: config.sync.sources,
     schedule: config.cron.schedule,
     intervalMs: config.cron.intervalMs,
-    // a source that never ran is "waiting" until the first tick after start-up is due
-    firstRunDueAt: nextCronTick(parseCron(config.cron.schedule)!, now()) ?? undefined,
+    firstRunDueAt,
     ttlMs: deps.dashboardTtlMs,
   });
   const api = createApi({
