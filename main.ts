@@ -24,7 +24,7 @@ try {
 }
 setupLogging({
   level: config.logLevel,
-  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken],
+  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken, config.api.readToken],
 });
 const log = getLog("app");
 installShutdownSignals();

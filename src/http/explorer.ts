@@ -247,100 +247,184 @@ async function noticePage(
       i === 0 ? doc.buyerName ?? id : id
     }</a>`
   );
-  const regions = (doc as unknown as { deliveryRegions?: { code: string | null; name: string }[] })
-    .deliveryRegions ?? [];
+  // fields the richer mapping adds (issue 12); absent on older documents
+  const extra = doc as unknown as {
+    deliveryRegions?: { code: string | null; name: string }[];
+    lots?: {
+      id: string | null;
+      title: string | null;
+      status: string | null;
+      value: { amount: number | null; currency: string | null } | null;
+    }[];
+    documents?: { title: string | null; type: string | null; url: string }[];
+    submissionUrl?: string | null;
+  };
+  const regions = extra.deliveryRegions ?? [];
+  const documents = (extra.documents ?? []).map((d) => ({ ...d, href: safeUrl(d.url) }))
+    .filter((d) => d.href);
+  const submission = safeUrl(extra.submissionUrl ?? null);
   const body = html`
-    <p><a href="/explore">← Search</a></p>
-    <h2 id="notice-title">${doc.title ?? "(untitled)"}</h2>
-    <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
-      doc.noticeType,
-      doc.stage,
-    )}</span><span>${SOURCE_NAMES[doc.source]} ${doc.noticeId}</span></div>
-    ${noticeTypeKey()}
-    <div class="panel">
+      <p><a href="/explore">← Search</a></p>
+      <h2 id="notice-title">${doc.title ?? "(untitled)"}</h2>
+      <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
+        doc.noticeType,
+        doc.stage,
+      )}</span><span>${SOURCE_NAMES[doc.source]} ${doc.noticeId}</span></div>
+      ${noticeTypeKey()}
+      <div class="panel">
       <dl id="facts">
-        <dt>Buyer</dt>
-        <dd>${buyers.length ? buyers : doc.buyerName ?? "—"}</dd>
-        <dt>Status</dt>
-        <dd>${doc.status}</dd>
-        <dt>Published</dt>
-        <dd>${when(doc.publishedDate)}</dd>
-        <dt>Deadline</dt>
-        <dd>${when(doc.tenderDeadline)}</dd>
-        <dt>Value</dt>
-        <dd class="value">${values(doc)}</dd>
-        <dt>Contract</dt>
-        <dd>${day(doc.contractStart)} → ${day(doc.contractEnd)}</dd>
-        <dt>CPV</dt>
-        <dd>${doc.cpvCodes.join(", ") || "—"}</dd>
-        <dt>Sectors</dt>
-        <dd>${doc.sectors.join(", ") || "—"}</dd>
-        <dt>Delivery</dt>
-        <dd>${regions.map((r) => r.code ? `${r.name} (${r.code})` : r.name).join(", ") || "—"}</dd>
-        <dt>Suppliers</dt>
-        <dd>${doc.suppliers.map((s) => s.name ?? s.id).join("; ") || "—"}</dd>
-        <dt>Official page</dt>
-        <dd>${official ? html`<a href="${official}" rel="noreferrer">${official}</a>` : "—"}</dd>
-        <dt>Data</dt>
-        <dd><a href="${noticePath(doc)}">JSON</a></dd>
-      </dl>
-    </div>
-    ${doc.description
-      ? html`
-        <h2>Description</h2>
-        <div class="description">${doc.description}</div>
-      `
-      : html``}
-    <h2>Timeline of this procurement (${doc.ocid})</h2>
-    <ol class="timeline" id="timeline">${timeline.map((t) => {
-      const link = safeUrl(t.url);
-      return html`
-        <li
-          class="${t.noticeId === doc.noticeId && t.source === doc.source ? "current" : ""}">${day(
-            t.releaseDate,
-          )} · ${noticeType(t.noticeType, t.stage)} · <a href="${noticePagePath(t)}">${t.title ??
-            t.noticeId}</a>${link
+          <dt>Buyer</dt>
+          <dd>${buyers.length ? buyers : doc.buyerName ?? "—"}</dd>
+          <dt>Status</dt>
+          <dd>${doc.status}</dd>
+          <dt>Published</dt>
+          <dd>${when(doc.publishedDate)}</dd>
+          <dt>Deadline</dt>
+          <dd>${when(doc.tenderDeadline)}</dd>
+          <dt>Value</dt>
+          <dd class="value">${values(doc)}</dd>
+          <dt>Contract</dt>
+          <dd>${day(doc.contractStart)} → ${day(doc.contractEnd)}</dd>
+          <dt>CPV</dt>
+          <dd>${doc.cpvCodes.join(", ") || "—"}</dd>
+          <dt>Sectors</dt>
+          <dd>${doc.sectors.join(", ") || "—"}</dd>
+          <dt>Delivery</dt>
+          <dd>${regions.map((r) => r.code ? `${r.name} (${r.code})` : r.name).join(", ") ||
+            "—"}</dd>
+          <dt>Suppliers</dt>
+          <dd>${doc.suppliers.map((s) => s.name ?? s.id).join("; ") || "—"}</dd>
+          <dt>Official page</dt>
+          <dd>${official ? html`<a href="${official}" rel="noreferrer">${official}</a>` : "—"}</dd>
+          ${submission
             ? html`
-              · <a href="${link}" rel="noreferrer">official</a>
+              <dt>Submit a tender</dt>
+              <dd><a href="${submission}" rel="noreferrer">${submission}</a></dd>
             `
-            : html``}</li>
-      `;
-    })}</ol>
-    ${doc.awards.length
-      ? html`
-        <h2>Awards</h2>
-        <table class="stack" id="awards">
-          <thead>
-            <tr>
-              <th>Award</th>
-              <th>Status</th>
-              <th>Date</th>
-              <th>Value</th>
-              <th>Suppliers</th>
-            </tr>
-          </thead>
-          <tbody>${doc.awards.map((a) =>
-            html`
+            : html``}
+          <dt>Data</dt>
+          <dd><a href="${noticePath(doc)}">JSON</a></dd>
+        </dl>
+    </div>
+      ${doc.description
+        ? html`
+          <h2>Description</h2>
+          <div class="description">${doc.description}</div>
+        `
+        : html``}
+      <h2>Timeline of this procurement (${doc.ocid})</h2>
+      <ol class="timeline" id="timeline">${timeline.map((t) => {
+        const link = safeUrl(t.url);
+        return html`
+          <li
+            class="${t.noticeId === doc.noticeId && t.source === doc.source
+              ? "current"
+              : ""}">${day(
+                t.releaseDate,
+              )} · ${noticeType(t.noticeType, t.stage)} · <a href="${noticePagePath(
+                t,
+              )}">${t.title ??
+              t.noticeId}</a>${link
+              ? html`
+                · <a href="${link}" rel="noreferrer">official</a>
+              `
+              : html``}</li>
+        `;
+      })}</ol>
+      ${doc.awards.length
+        ? html`
+          <h2>Awards</h2>
+          <table class="stack" id="awards">
+            <thead>
               <tr>
-                <td data-label="Award">${a.title ?? a.id ?? ""}</td>
-                <td data-label="Status">${a.status ?? ""}</td>
-                <td data-label="Date">${day(a.date)}</td>
-                <td data-label="Value" class="n">${money(
-                  a.value?.amount ?? a.value?.amountGross ?? null,
-                  a.value?.currency ?? null,
-                ) ?? ""}</td>
-                <td data-label="Suppliers">${a.suppliers.map((s) => s.name ?? s.id).join("; ")}</td>
+                <th>Award</th>
+                <th>Status</th>
+                <th>Date</th>
+                <th>Value</th>
+                <th>Suppliers</th>
               </tr>
-            `
-          )}</tbody>
-        </table>
-      `
-      : html``}
+            </thead>
+            <tbody>${doc.awards.map((a) =>
+              html`
+                <tr>
+                  <td data-label="Award">${a.title ?? a.id ?? ""}</td>
+                  <td data-label="Status">${a.status ?? ""}</td>
+                  <td data-label="Date">${day(a.date)}</td>
+                  <td data-label="Value" class="n">${money(
+                    a.value?.amount ?? a.value?.amountGross ?? null,
+                    a.value?.currency ?? null,
+                  ) ?? ""}</td>
+                  <td data-label="Suppliers">${a.suppliers.map((s) => s.name ?? s.id).join(
+                    "; ",
+                  )}</td>
+                </tr>
+              `
+            )}</tbody>
+          </table>
+        `
+        : html``}
+    ${lotsAndDocuments(extra.lots ?? [], documents)}
   `;
   return htmlPage(
     layout({ title: `${doc.title ?? doc.noticeId} — UK procurement`, current: null, body }),
     await pageStyleHash(),
   );
+}
+
+function lotsAndDocuments(
+  lots: readonly {
+    id: string | null;
+    title: string | null;
+    status: string | null;
+    value: { amount: number | null; currency: string | null } | null;
+  }[],
+  documents: readonly { title: string | null; type: string | null; href: string | null }[],
+): SafeHtml {
+  const lotRow = (l: typeof lots[number]) =>
+    html`
+      <tr>
+        <td data-label="Lot">${l.id ?? ""}</td>
+        <td data-label="Title">${l.title ?? ""}</td>
+        <td data-label="Status">${l.status ?? ""}</td>
+        <td data-label="Value" class="n">${money(
+          l.value?.amount ?? null,
+          l.value?.currency ?? null,
+        ) ?? ""}</td>
+      </tr>
+    `;
+  const docItem = (d: typeof documents[number]) =>
+    html`<li><a href="${d.href}" rel="noreferrer">${d.title ?? d.href}</a>${
+      d.type
+        ? html`
+          <span class="muted">(${d.type})</span>
+        `
+        : html``
+    }</li>`;
+  return html`${
+    lots.length
+      ? html`
+        <h2>Lots</h2>
+        <table class="stack" id="lots">
+          <thead>
+            <tr>
+              <th>Lot</th>
+              <th>Title</th>
+              <th>Status</th>
+              <th>Value</th>
+            </tr>
+          </thead>
+          <tbody>${lots.map(lotRow)}</tbody>
+        </table>
+      `
+      : html``
+  }${
+    documents.length
+      ? html`
+        <h2>Documents</h2>
+        <ul id="documents">${documents.map(docItem)}</ul>
+      `
+      : html``
+  }`;
 }
 
 async function buyerPage(db: Db, orgId: string, now: number): Promise<Response> {
