@@ -118,8 +118,10 @@ function select(
   name: string,
   value: string,
   options: readonly (readonly [string, string])[],
+  /** The first option, which sends no value (no filter, or the default). */
+  none = "Any",
 ): SafeHtml {
-  return html`<label>${label}<select name="${name}"><option value="">Any</option>${
+  return html`<label>${label}<select name="${name}"><option value="">${none}</option>${
     options.map(([v, text]) =>
       v === value
         ? html`<option value="${v}" selected>${text}</option>`
@@ -139,12 +141,7 @@ ${field("CPV code (prefix)", "cpv", v("cpv"), "text", { placeholder: "45 or 4523
 ${field("Region code", "region", v("region"), "text", { placeholder: "UKI" })}
 ${field("Buyer id", "buyer", v("buyer"))}
 ${field("Supplier id", "supplier", v("supplier"))}
-${
-    select("Values are", "valueBasis", v("valueBasis"), [["estimate", "estimates"], [
-      "awarded",
-      "awarded",
-    ]])
-  }
+${select("Values are", "valueBasis", v("valueBasis"), [["awarded", "awarded"]], "estimates")}
 ${field("Value from", "minValue", v("minValue"), "number")}
 ${field("Value to", "maxValue", v("maxValue"), "number")}
 ${field("Deadline from", "deadlineFrom", v("deadlineFrom"), "date")}
@@ -153,13 +150,12 @@ ${field("Published from", "publishedFrom", v("publishedFrom"), "date")}
 ${field("Published to", "publishedTo", v("publishedTo"), "date")}
 ${
     select("Sort", "sort", v("sort"), [
-      ["-published", "Newest first"],
       ["published", "Oldest first"],
       ["deadline", "Deadline soonest"],
       ["-deadline", "Deadline latest"],
       ["-value", "Largest value"],
       ["value", "Smallest value"],
-    ])
+    ], "Newest first")
   }
 <button type="submit">Search</button>
 </form>`;
