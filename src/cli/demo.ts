@@ -11,6 +11,7 @@
  */
 import { startReplayServer } from "../../tests/support/replay_server.ts";
 import { syntheticReleases } from "../../tests/support/replay_data.ts";
+import { parseFlags, UsageError } from "./flags.ts";
 
 const USAGE = "Usage: deno task demo [--port N] [--releases N]";
 const DAY = 86_400_000;
@@ -29,19 +30,15 @@ export interface DemoArgs {
  * parseDemoArgs(["--port", "0"]).port; // 0
  * ```
  */
-export function parseDemoArgs(args: readonly string[]): DemoArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--(port|releases)(?:=(.*))?$/.exec(args[i]);
-    const value = m ? m[2] ?? args[++i] : undefined;
-    if (!m || value === undefined || !/^\d+$/.test(value)) {
-      throw new Error(`Unexpected argument ${JSON.stringify(args[i] ?? "")}.\n${USAGE}`);
-    }
-    values.set(m[1], value);
+export function parseDemoArgs(args: readonly string[]): DemoArgs | "help" {
+  const values = parseFlags(args, { port: "value", releases: "value" });
+  if (values === "help") return "help";
+  for (const [name, value] of values) {
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number.\n${USAGE}`);
   }
   const port = Number(values.get("port") ?? 8000);
   const releases = Number(values.get("releases") ?? 1500);
-  if (port > 65535 || releases < 1 || releases > 100_000) throw new Error(USAGE);
+  if (port > 65535 || releases < 1 || releases > 100_000) throw new UsageError(USAGE);
   return { port, releases };
 }
 
@@ -86,13 +83,18 @@ interface SourceLine {
 }
 
 async function main(): Promise<number> {
-  let args: DemoArgs;
+  let parsed: DemoArgs | "help";
   try {
-    args = parseDemoArgs(Deno.args);
+    parsed = parseDemoArgs(Deno.args);
   } catch (error) {
     console.error((error as Error).message);
     return 2;
   }
+  if (parsed === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const args = parsed;
   const started = Date.now();
   const now = Date.now();
   const range = { from: new Date(now - 30 * DAY), to: new Date(now - 60_000) };
@@ -104,6 +106,14 @@ async function main(): Promise<number> {
     },
   });
   const kvDir = await Deno.makeTempDir({ prefix: "procurement-demo-" });
+  // However the demo ends (Ctrl-C, an error, `Deno.exit`), its temporary folder goes with it.
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(kvDir, { recursive: true });
+    } catch {
+      // already removed by stop()
+    }
+  });
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(16)),
     (b) => b.toString(16).padStart(2, "0"),
@@ -163,7 +173,7 @@ async function main(): Promise<number> {
     await replay.close();
     await Deno.remove(kvDir, { recursive: true }).catch(() => {});
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     Deno.addSignalListener(signal, () => void stop().then(() => Deno.exit(0)));
   }
 

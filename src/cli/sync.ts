@@ -14,6 +14,7 @@ import { ensureIndexes } from "../db/indexes.ts";
 import type { RunDoc } from "../db/runs.ts";
 import type { Progress } from "../sync/engine.ts";
 import { engineDeps, openKv, syncSources } from "../sync/wiring.ts";
+import { parseFlags, UsageError } from "./flags.ts";
 
 /** Parsed command line. */
 export interface SyncArgs {
@@ -25,6 +26,13 @@ export interface SyncArgs {
 
 const USAGE =
   "Usage: deno task sync [--source fts|cf|all] [--from DATE] [--to DATE] [--max-pages N] [--budget 10m]";
+const SYNC_FLAGS = {
+  source: "value",
+  from: "value",
+  to: "value",
+  "max-pages": "value",
+  budget: "value",
+} as const;
 
 /**
  * Parses the arguments; throws an Error whose message says what is wrong and the usage.
@@ -35,39 +43,35 @@ const USAGE =
  * ```
  */
 export function parseSyncArgs(args: readonly string[], now: Date): SyncArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--(source|from|to|max-pages|budget)(?:=(.*))?$/.exec(args[i]);
-    if (!m) throw new Error(`Unknown argument ${JSON.stringify(args[i])}.\n${USAGE}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) throw new Error(`--${m[1]} needs a value.\n${USAGE}`);
-    values.set(m[1], value);
-  }
+  const values = parseFlags(args, SYNC_FLAGS);
+  if (values === "help") throw new UsageError(USAGE);
   const source = values.get("source") ?? "all";
   if (source !== "all" && !(SOURCE_IDS as readonly string[]).includes(source)) {
-    throw new Error(`--source must be fts, cf or all, not ${JSON.stringify(source)}.\n${USAGE}`);
+    throw new UsageError(
+      `--source must be fts, cf or all, not ${JSON.stringify(source)}.\n${USAGE}`,
+    );
   }
   const date = (name: string) => {
     const text = values.get(name);
     if (text === undefined) return undefined;
     const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
     if (Number.isNaN(d.getTime())) {
-      throw new Error(`--${name} must be a date such as 2026-01-01 or 2026-01-01T06:00:00Z.`);
+      throw new UsageError(`--${name} must be a date such as 2026-01-01 or 2026-01-01T06:00:00Z.`);
     }
     return d;
   };
   const from = date("from");
   const to = date("to");
-  if (to && !from) throw new Error(`--to needs --from.\n${USAGE}`);
+  if (to && !from) throw new UsageError(`--to needs --from.\n${USAGE}`);
   const range = from ? { from, to: to ?? now } : null;
-  if (range && range.from >= range.to) throw new Error("--from must be before --to.");
+  if (range && range.from >= range.to) throw new UsageError("--from must be before --to.");
   const pages = values.get("max-pages");
   if (pages !== undefined && !/^[1-9]\d*$/.test(pages)) {
-    throw new Error(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
+    throw new UsageError(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
   }
   const budget = values.get("budget");
   const budgetMs = budget === undefined ? undefined : parseDuration(budget);
-  if (budgetMs === null) throw new Error(`--budget must be a duration such as 90s or 10m.`);
+  if (budgetMs === null) throw new UsageError(`--budget must be a duration such as 90s or 10m.`);
   return {
     sources: source === "all" ? SOURCE_IDS : [source as SourceId],
     range,
@@ -100,9 +104,13 @@ export function endedWell(run: RunDoc): boolean {
 async function main(): Promise<number> {
   let args: SyncArgs;
   let config;
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
-    config = loadConfig(Deno.env.toObject());
     args = parseSyncArgs(Deno.args, new Date());
+    config = loadConfig(Deno.env.toObject());
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;

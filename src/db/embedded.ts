@@ -17,6 +17,8 @@ const PACKAGE = "@jongodb/memory-server-bin-linux-x64-gnu";
 export interface EmbeddedMongo {
   /** Connection string without a database name. */
   readonly uri: string;
+  /** Process id of the server (for tests that check it never outlives its parent). */
+  readonly pid: number;
   /** Stops the server (idempotent). */
   stop(): Promise<void>;
 }
@@ -65,25 +67,47 @@ export async function startEmbeddedMongo(options: EmbeddedOptions = {}): Promise
   }
   const args = ["--host=127.0.0.1", "--port=0"];
   if (options.replicaSet) args.push("--topology-profile=singleNodeReplicaSet");
-  const child = new Deno.Command(binary, { args, stdout: "piped", stderr: "piped" }).spawn();
-  const uri = await readAnnouncedUri(child, options.startTimeoutMs ?? 15_000);
+  const child = new Deno.Command("/bin/sh", {
+    args: ["-c", SUPERVISOR, "jongodb-supervisor", binary, ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdin = child.stdin.getWriter();
+  const { uri, pid } = await readAnnouncedUri(child, options.startTimeoutMs ?? 15_000);
   let stopped: Promise<void> | null = null;
   const stop = () =>
     stopped ??= (async () => {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already exited: nothing to stop
-      }
+      // Closing the pipe is the stop signal: the supervisor stops the server and exits.
+      await stdin.close().catch(() => {/* already closed: the supervisor is gone */});
       await child.status;
     })();
-  return { uri, stop };
+  return { uri, pid, stop };
 }
 
-async function readAnnouncedUri(child: Deno.ChildProcess, timeoutMs: number): Promise<string> {
+/**
+ * A tiny supervisor between us and jongodb, so the server never outlives this process: it
+ * starts the server, then blocks reading its stdin — a pipe only we hold. Whatever ends us
+ * (exit, SIGKILL, a `--watch` restart, `timeout`), the kernel closes that pipe, the read
+ * returns, and the supervisor stops the server. Ctrl-C reaches the whole process group, and
+ * the trap stops the server then too.
+ */
+const SUPERVISOR = [
+  '"$@" & server=$!',
+  'echo "JONGODB_PID=$server"',
+  'stop() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; exit 0; }',
+  "trap stop INT TERM HUP",
+  "cat >/dev/null",
+  "stop",
+].join("\n");
+
+async function readAnnouncedUri(
+  child: Deno.ChildProcess,
+  timeoutMs: number,
+): Promise<{ uri: string; pid: number }> {
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
   try {
     while (true) {
       const { value, done } = await lines.read();
@@ -93,7 +117,7 @@ async function readAnnouncedUri(child: Deno.ChildProcess, timeoutMs: number): Pr
       if (m) {
         drain(lines);
         drain(child.stderr.getReader());
-        return m[1];
+        return { uri: m[1], pid: Number(/JONGODB_PID=(\d+)/.exec(seen)?.[1] ?? 0) };
       }
     }
   } finally {

@@ -13,6 +13,7 @@
  * @module
  */
 import { MongoClient } from "mongodb";
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { manualClock } from "../../src/clock.ts";
 import { loadConfig, type SourceId } from "../../src/config.ts";
 import { CLIENT_OPTIONS } from "../../src/db/client.ts";
@@ -26,10 +27,12 @@ import { firstWindow, nextWindow } from "../../src/sources/windows.ts";
 import { startReplayServer } from "../support/replay_server.ts";
 import { syntheticReleases } from "../support/replay_data.ts";
 
-function arg(name: string, def: string): string {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 && Deno.args[i + 1] ? Deno.args[i + 1] : def;
-}
+const flags = flagsOrExit(
+  Deno.args,
+  { releases: "value", source: "value", rounds: "value" },
+  "Usage: deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2]",
+);
+const arg = (name: string, def: string): string => flags.get(name) || def;
 
 const n = Number(arg("releases", "10000"));
 const source = arg("source", "fts") as SourceId;

@@ -6,6 +6,7 @@
  * @module
  */
 import { manualClock } from "../../src/clock.ts";
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { loadConfig } from "../../src/config.ts";
 import { getMongoClient } from "../../src/db/client.ts";
 import { startEmbeddedMongo } from "../../src/db/embedded.ts";
@@ -14,8 +15,12 @@ import { runSync } from "../../src/sync/engine.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
 import { projectPath } from "../support/process.ts";
 
-const i = Deno.args.indexOf("--sizes");
-const sizes = (i >= 0 ? Deno.args[i + 1] : "2500,10000").split(",").map(Number);
+const flags = flagsOrExit(
+  Deno.args,
+  { sizes: "value" },
+  "Usage: deno task bench:memory [--sizes 2500,10000]",
+);
+const sizes = (flags.get("sizes") || "2500,10000").split(",").map(Number);
 const NOW = Date.parse("2026-11-24T00:00:00Z");
 /** 200 releases a day (50 per 6 h window) at every size, so pages are alike and only their
  * number grows. */

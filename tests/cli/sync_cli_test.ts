@@ -44,7 +44,7 @@ Deno.test("sync arguments: defaults, ranges, limits, and clear errors", () => {
   );
   assertThrows(() => parseSyncArgs(["--max-pages", "0"], NOW), Error, "positive integer");
   assertThrows(() => parseSyncArgs(["--budget", "soon"], NOW), Error, "duration");
-  assertThrows(() => parseSyncArgs(["--verbose"], NOW), Error, "Unknown argument");
+  assertThrows(() => parseSyncArgs(["--verbose"], NOW), Error, 'Unknown flag "--verbose"');
 });
 
 Deno.test("the progress line shows pages, releases, rate, position, share and ETA", () => {

@@ -31,6 +31,7 @@
  * ```
  * @module
  */
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { type Clock, systemClock } from "../../src/clock.ts";
 import type { SourceId } from "../../src/config.ts";
 import { parseLondonWallClock } from "../../src/sources/windows.ts";
@@ -545,15 +546,15 @@ Usage: deno task replay [--port N] [--releases N] [--from DATE] [--to DATE] [--s
 Then point the product at it: FTS_BASE_URL=<url> CF_BASE_URL=<url>.`;
 
 if (import.meta.main) {
-  const args = [...Deno.args];
-  const value = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const flags = flagsOrExit(Deno.args, {
+    port: "value",
+    releases: "value",
+    from: "value",
+    to: "value",
+    seed: "value",
+    "no-rate-limit": "switch",
+  }, HELP);
+  const value = (name: string): string | undefined => flags.get(name.slice(2));
   const port = Number(value("--port") ?? 8787);
   const n = value("--releases");
   const to = value("--to") ? new Date(value("--to")!) : new Date();
@@ -575,7 +576,7 @@ if (import.meta.main) {
   const server = startReplayServer({
     port,
     releases,
-    rateLimit: args.includes("--no-rate-limit") ? { fts: false, cf: false } : undefined,
+    rateLimit: flags.has("no-rate-limit") ? { fts: false, cf: false } : undefined,
   });
   console.log(`Replay server on ${server.url}`);
   console.log(`  FTS ${server.url}${FTS_PATH}  (${server.releases("fts").length} releases)`);
