@@ -9,6 +9,7 @@
  *     deno task bench:http [--sizes 1000,50000] [--runs 5]
  */
 import { MongoClient } from "mongodb";
+import { flagsOrExit } from "../../src/cli/flags.ts";
 import { loadConfig } from "../../src/config.ts";
 import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
@@ -17,9 +18,17 @@ import { engineDeps } from "../../src/sync/wiring.ts";
 import { freshDbName, testMongoUri } from "../support/mongo.ts";
 import { storeNotices, syntheticNotices } from "../support/notices.ts";
 
-const args = Deno.args.join(" ");
-const sizes = (/--sizes[= ](\S+)/.exec(args)?.[1] ?? "1000,50000").split(",").map(Number);
-const runs = Number(/--runs[= ](\d+)/.exec(args)?.[1] ?? 5);
+const flags = flagsOrExit(
+  Deno.args,
+  { sizes: "value", runs: "value" },
+  "Usage: deno task bench:http [--sizes 1000,50000] [--runs 5]",
+);
+const sizes = (flags.get("sizes") || "1000,50000").split(",").map(Number);
+const runs = Number(flags.get("runs") || 5);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
+  console.error("--sizes takes positive integers (1000,50000) and --runs a count of at least 1.");
+  Deno.exit(2);
+}
 const NOW = Date.now();
 
 const client = new MongoClient(await testMongoUri(), { ...CLIENT_OPTIONS, monitorCommands: true });

@@ -5,7 +5,16 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { projectPath } from "../support/process.ts";
 
-const TASKS = ["sync", "demo", "map", "replay", "crash", "bench:sync", "bench:memory"];
+const TASKS = [
+  "sync",
+  "demo",
+  "map",
+  "replay",
+  "crash",
+  "bench:sync",
+  "bench:memory",
+  "bench:http",
+];
 
 async function task(name: string, ...args: string[]) {
   const started = Date.now();
