@@ -106,6 +106,14 @@ export interface StateAdd extends Partial<SyncTotals> {
   readonly days?: Readonly<Record<string, number>>;
   /** Days removed from `days` (older than {@linkcode DAYS_KEPT}). */
   readonly forgetDays?: readonly string[];
+  /**
+   * Sets `totals.notices` and `days` outright instead of adding to them: the first figures of
+   * a stream stored before the figures existed (see `countStoredFigures`).
+   */
+  readonly startFigures?: {
+    readonly notices: number;
+    readonly days: Readonly<Record<string, number>>;
+  };
 }
 
 const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
@@ -141,8 +149,17 @@ export async function saveState(
   for (const day of add.forgetDays ?? []) {
     if (DAY_KEY.test(day) && !(day in (add.days ?? {}))) unset[`days.${day}`] = "";
   }
+  const start: Record<string, unknown> = {};
+  if (add.startFigures) {
+    for (const key of Object.keys(inc)) {
+      if (key === "totals.notices" || key.startsWith("days.")) delete inc[key];
+    }
+    for (const key of Object.keys(unset)) delete unset[key];
+    start["totals.notices"] = add.startFigures.notices;
+    start.days = { ...add.startFigures.days };
+  }
   const update = {
-    $set: { ...set, fence, updatedAt: now } as MatchKeysAndValues<SyncStateDoc>,
+    $set: { ...set, ...start, fence, updatedAt: now } as MatchKeysAndValues<SyncStateDoc>,
     $setOnInsert: { createdAt: now },
     $inc: inc,
     ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),

@@ -35,6 +35,7 @@ import type { DateWindow, PageCost, Position, Source } from "../sources/source.t
 import { acquireLease, type Lease, releaseLease, renewLease } from "./lease.ts";
 import { advance, shareDone, startPosition } from "./advance.ts";
 import { storePage } from "./store_page.ts";
+import { countStoredFigures } from "../db/figures.ts";
 
 /** The moments of a page's cycle, in order; see {@linkcode EngineDeps.checkpoint}. */
 export type EngineStep = "fetched" | "stored" | "saved" | "renewed";
@@ -246,7 +247,11 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     cursor: position.cursor,
   };
   const forgetDays = staleDays(state.days, clock.now());
-  if (!(await saveState(db, streamId, fence, running, { forgetDays }))) {
+  // a main stream from before the figures existed starts them from what is stored (once)
+  const startFigures = state.kind === "main" && state.totals.notices === undefined
+    ? await countStoredFigures(db, request.source, clock.now())
+    : undefined;
+  if (!(await saveState(db, streamId, fence, running, { forgetDays, startFigures }))) {
     return { outcome: "lease-lost", at: position };
   }
   const stopWell = async (outcome: RunOutcome): Promise<LoopEnd> => {
