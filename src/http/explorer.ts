@@ -130,13 +130,25 @@ function select(
   }</select></label>`;
 }
 
+const MORE_FILTERS = [
+  "cpv",
+  "region",
+  "buyer",
+  "supplier",
+  "valueBasis",
+  "minValue",
+  "maxValue",
+  "deadlineFrom",
+  "deadlineTo",
+  "publishedFrom",
+  "publishedTo",
+];
+
 function searchForm(url: URL): SafeHtml {
   const v = (name: string) => (url.searchParams.get(name) ?? "").slice(0, 200);
-  return html`<form class="search" method="get" action="/explore" role="search">
-${field("Words", "q", v("q"), "search", { placeholder: "e.g. road maintenance Leeds", wide: true })}
-${select("Source", "source", v("source"), [["fts", "Find a Tender"], ["cf", "Contracts Finder"]])}
-${select("Status", "status", v("status"), NOTICE_STATUSES.map((s) => [s, s] as const))}
-${select("Sector", "sector", v("sector"), SECTORS.map((s) => [s.slug, s.label] as const))}
+  // the rarer filters fold away (no script: <details>), open when one of them is in use
+  const more = MORE_FILTERS.some((n) => v(n) !== "");
+  const extra = html`<div class="grid">
 ${field("CPV code (prefix)", "cpv", v("cpv"), "text", { placeholder: "45 or 45233" })}
 ${field("Region code", "region", v("region"), "text", { placeholder: "UKI" })}
 ${field("Buyer id", "buyer", v("buyer"))}
@@ -148,6 +160,12 @@ ${field("Deadline from", "deadlineFrom", v("deadlineFrom"), "date")}
 ${field("Deadline to", "deadlineTo", v("deadlineTo"), "date")}
 ${field("Published from", "publishedFrom", v("publishedFrom"), "date")}
 ${field("Published to", "publishedTo", v("publishedTo"), "date")}
+</div>`;
+  return html`<form class="search" method="get" action="/explore" role="search">
+${field("Words", "q", v("q"), "search", { placeholder: "e.g. road maintenance Leeds", wide: true })}
+${select("Source", "source", v("source"), [["fts", "Find a Tender"], ["cf", "Contracts Finder"]])}
+${select("Status", "status", v("status"), NOTICE_STATUSES.map((s) => [s, s] as const))}
+${select("Sector", "sector", v("sector"), SECTORS.map((s) => [s.slug, s.label] as const))}
 ${
     select("Sort", "sort", v("sort"), [
       ["published", "Oldest first"],
@@ -156,6 +174,17 @@ ${
       ["-value", "Largest value"],
       ["value", "Smallest value"],
     ], "Newest first")
+  }
+${
+    more
+      ? html`
+        <details class="more"
+          open><summary>More filters: CPV, region, buyer, supplier, values, dates</summary>${extra}</details>
+      `
+      : html`
+        <details
+          class="more"><summary>More filters: CPV, region, buyer, supplier, values, dates</summary>${extra}</details>
+      `
   }
 <button type="submit">Search</button>
 </form>`;

@@ -19,7 +19,7 @@ import { sha256Base64 } from "./respond.ts";
 export const PAGE_CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0b0c0c;background:#f3f2f1;overflow-wrap:anywhere}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0b0c0c;background:#f3f2f1;overflow-wrap:break-word}
 a{color:#1d70b8}a:visited{color:#4c2c92}
 header{background:#0b0c0c;color:#fff;padding:12px 16px;display:flex;gap:8px 16px;align-items:baseline;flex-wrap:wrap}
 header h1{font-size:19px;margin:0}
@@ -41,8 +41,8 @@ h2{font-size:17px;margin:22px 0 10px}
 .progress svg{width:100%;height:14px;display:block}
 .progress p{margin:2px 0 10px;font-size:13px;color:#505a5f}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:3px 14px;margin:0;font-size:14px}
-dt{color:#505a5f}dd{margin:0;font-variant-numeric:tabular-nums}
-.error{background:#fdf1ef;border-left:4px solid #d4351c;padding:6px 10px;margin:10px 0 0;font-size:13px}
+dt{color:#505a5f}dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+.error{background:#fdf1ef;border-left:4px solid #d4351c;padding:6px 10px;margin:10px 0 0;font-size:13px;overflow-wrap:anywhere}
 .panel{background:#fff;border:1px solid #b1b4b6;padding:12px 14px}
 .empty{background:#fff;border:1px dashed #b1b4b6;padding:14px;color:#505a5f}
 .chart{width:100%;height:auto;display:block}
@@ -65,7 +65,9 @@ details.typekey dl{grid-template-columns:max-content minmax(0,1fr);margin-top:6p
 abbr[title]{text-decoration:underline dotted}
 form.search{background:#fff;border:1px solid #b1b4b6;padding:12px 14px;display:grid;grid-template-columns:repeat(auto-fill,minmax(min(200px,100%),1fr));gap:10px 14px}
 form.search label{display:flex;flex-direction:column;font-size:13px;font-weight:600;gap:2px;min-width:0}
-form.search .wide{grid-column:1/-1}
+form.search .wide,form.search details{grid-column:1/-1}
+form.search summary{cursor:pointer;color:#1d70b8;font-size:14px}
+form.search .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(200px,100%),1fr));gap:10px 14px;margin-top:8px}
 form.search input,form.search select{font:inherit;padding:5px 6px;border:2px solid #0b0c0c;min-width:0;width:100%}
 form.search button{font:inherit;font-weight:600;padding:7px 14px;background:#00703c;color:#fff;border:0;align-self:end}
 ol.results{list-style:none;margin:12px 0;padding:0;display:grid;gap:10px}
@@ -85,7 +87,7 @@ header{padding:10px}
 table.stack thead{display:none}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
 table.stack tr{border-bottom:2px solid #b1b4b6;padding:4px 0}
-table.stack td{border:0;padding:2px 8px;display:grid;grid-template-columns:7.5em minmax(0,1fr);gap:8px;text-align:left}
+table.stack td{border:0;padding:2px 8px;display:grid;grid-template-columns:7.5em minmax(0,1fr);gap:8px;text-align:left;overflow-wrap:anywhere}
 table.stack td.n{text-align:left}
 table.stack td::before{content:attr(data-label);font-weight:600;color:#505a5f}
 table.stack td:empty{display:none}
