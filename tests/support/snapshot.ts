@@ -23,7 +23,12 @@ const RUN_FIELDS = new Set([
 ]);
 
 function strip(doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(doc).filter(([k]) => !RUN_FIELDS.has(k)));
+  const out = Object.fromEntries(Object.entries(doc).filter(([k]) => !RUN_FIELDS.has(k)));
+  // the page key names the stream's creation time (a run timestamp); stream and page count stay
+  if (typeof out.firstSeenPage === "string") {
+    out.firstSeenPage = out.firstSeenPage.replace(/@\d+#/, "@#");
+  }
+  return out;
 }
 
 /** What the sync stored, canonical. `parts` limits it (e.g. to data without sync state). */
