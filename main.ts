@@ -6,9 +6,11 @@
  */
 import { ConfigError, loadConfig } from "./src/config.ts";
 import { errorText, getLog, secretsOfUri, setupLogging } from "./src/log.ts";
-import { openDatabase } from "./src/db/open.ts";
+import { MissingDatabaseError, openDatabase } from "./src/db/open.ts";
 import { ensureIndexes } from "./src/db/indexes.ts";
 import { createApp } from "./src/http/app.ts";
+import { indexWarnings, type StatusWarning } from "./src/http/status.ts";
+import { startupKvProblems } from "./src/sync/kv_probe.ts";
 import { installShutdownSignals, onShutdown, shutdown } from "./src/shutdown.ts";
 import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron_handler.ts";
 import type { EngineDeps } from "./src/sync/engine.ts";
@@ -36,14 +38,30 @@ onShutdown(async () => (await database.catch(() => null))?.close());
 const kvOpen = openKv(config);
 onShutdown(async () => (await kvOpen.catch(() => null))?.close());
 
+/** Start-up findings shown on /status: stale indexes, KV settings. */
+const warnings: StatusWarning[] = [];
+/** Set when the product cannot work at all but must keep serving (see below). */
+let problem: string | null = null;
+
 /** The engine's dependencies, once the database is open and indexed (indexes: once, here). */
 const engine: Promise<EngineDeps> = (async () => {
   const [open, kv] = await Promise.all([database, kvOpen]);
-  await ensureIndexes(open.db);
+  // an index that cannot be brought in line is reported (log, /status), never fatal
+  warnings.push(...indexWarnings((await ensureIndexes(open.db)).stale));
+  for (const found of await startupKvProblems({ config, db: open.db, kv })) {
+    log.warn(found.message);
+    if (found.code === "kv-path-on-deploy") warnings.push(found);
+  }
   return engineDeps(config, { db: open.db, kv });
 })();
 engine.catch(async (error) => {
   log.fatal(`Cannot start: ${errorText(error)}`);
+  if (error instanceof MissingDatabaseError) {
+    // On Deploy the process stays up: its cron stays registered (each tick fails, saying why)
+    // and /health answers 503 with the reason, rather than a crash loop that says nothing.
+    problem = error.message;
+    return;
+  }
   await shutdown();
   Deno.exit(1);
 });
@@ -60,7 +78,7 @@ if (config.cron.onStart) {
 }
 
 try {
-  const app = createApp({ config, ready });
+  const app = createApp({ config, ready, problem: () => problem, warnings: () => warnings });
   const server = Deno.serve({
     port: config.port,
     onListen: ({ hostname, port }) =>

@@ -74,6 +74,21 @@ export interface Config {
   readonly triggerToken: string | null;
   /** Settings of the read API (`/api/v1`). */
   readonly api: ApiConfig;
+  /** Where the process runs, from variables the platform sets (not settings). */
+  readonly platform: Platform;
+}
+
+/**
+ * What Deno Deploy tells a process about itself through its environment (docs:
+ * deploy/reference/env_vars_and_contexts.md, "Predefined environment variables").
+ */
+export interface Platform {
+  /** `true` on Deno Deploy: `DENO_DEPLOYMENT_ID` is set, or `DENO_DEPLOY=true`. */
+  readonly deploy: boolean;
+  /** `DENO_DEPLOYMENT_ID`: one configuration set (build, context, variables, databases). */
+  readonly deploymentId: string | null;
+  /** `DENO_TIMELINE`: `production`, `git-branch/<name>` or `preview/<id>`. */
+  readonly timeline: string | null;
 }
 
 /** Settings of the read API (see README "Read API"). */
@@ -163,7 +178,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
-  constructor(private readonly env: Env) {}
+  constructor(readonly env: Env) {}
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -433,7 +448,14 @@ function readAll(r: Reader): Config {
       ),
       corsOrigin: readCorsOrigin(r),
     }),
+    platform: readPlatform(r.env),
   };
+  if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
+    r.problems.push(
+      `MONGODB_DB=${JSON.stringify(mongodbDb)} is not allowed: admin, local and config are ` +
+        "MongoDB's own databases; choose another name, e.g. procurement.",
+    );
+  }
   if (config.sync.budgetMs > config.cron.intervalMs / 2) {
     const { budgetMs } = config.sync, { schedule, intervalMs } = config.cron;
     r.problems.push(
@@ -443,6 +465,21 @@ function readAll(r: Reader): Config {
     );
   }
   return config;
+}
+
+/** A platform value: short, printable, or absent (the environment is untrusted like any input). */
+function platformValue(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value && value.length <= 200 && /^[\x21-\x7e]+$/.test(value) ? value : null;
+}
+
+function readPlatform(env: Env): Platform {
+  const deploymentId = platformValue(env, "DENO_DEPLOYMENT_ID");
+  return Object.freeze({
+    deploy: deploymentId !== null || platformValue(env, "DENO_DEPLOY") === "true",
+    deploymentId,
+    timeline: platformValue(env, "DENO_TIMELINE"),
+  });
 }
 
 function readCron(r: Reader): CronConfig {

@@ -130,3 +130,24 @@ Deno.test("SYNC_ON_START reads true/false forms and refuses others", () => {
   const error = assertThrows(() => loadConfig({ SYNC_ON_START: "maybe" }), ConfigError);
   assertStringIncludes(error.message, 'SYNC_ON_START="maybe" is invalid: expected true or false');
 });
+
+Deno.test("Deno Deploy is recognised by the variables it sets; they are not settings", () => {
+  assertEquals(loadConfig({}).platform, { deploy: false, deploymentId: null, timeline: null });
+  assertEquals(
+    loadConfig({ DENO_DEPLOYMENT_ID: "abc123", DENO_TIMELINE: "production" }).platform,
+    { deploy: true, deploymentId: "abc123", timeline: "production" },
+  );
+  assertEquals(loadConfig({ DENO_DEPLOY: "true" }).platform.deploy, true);
+  // untrusted text: control characters or an absurd length read as absent
+  assertEquals(loadConfig({ DENO_DEPLOYMENT_ID: "a\nb" }).platform.deploymentId, null);
+  assertEquals(loadConfig({ DENO_TIMELINE: "x".repeat(201) }).platform.timeline, null);
+  const names = describeSettings().map((s) => s.name);
+  assert(!names.some((n) => n.startsWith("DENO_")), names.join());
+});
+
+Deno.test("MONGODB_DB may not be one of MongoDB's own databases", () => {
+  for (const name of ["admin", "local", "CONFIG"]) {
+    const error = assertThrows(() => loadConfig({ MONGODB_DB: name }), ConfigError);
+    assertStringIncludes(error.message, `MONGODB_DB="${name}" is not allowed`);
+  }
+});

@@ -126,3 +126,51 @@ Deno.test({
     }
   },
 });
+
+/** Pids of the children of `pid` (Linux), e.g. an embedded MongoDB it started. */
+async function childrenOf(pid: number): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
+    // pid (comm) state ppid …: comm may hold spaces, so read after its closing parenthesis
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === pid) {
+      const cmd = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+      found.push(cmd.replaceAll("\0", " ").trim());
+    }
+  }
+  return found;
+}
+
+Deno.test({
+  name:
+    "on Deno Deploy without MONGODB_URI: one FATAL line, no jongodb, cron ticks fail saying why",
+  ignore: Deno.build.os !== "linux",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using app = await startMain({
+      DENO_DEPLOYMENT_ID: "test-deployment",
+      DENO_TIMELINE: "production",
+      KV_PATH: ":memory:",
+      DENO_CRON_TEST_SCHEDULE_OFFSET: "1500",
+    });
+    const fatal = await app.waitFor(/"level":"FATAL"/);
+    assertStringIncludes(fatal, "MONGODB_URI is not set");
+    assertEquals(app.lines.filter((l) => l.includes('"level":"FATAL"')).length, 1);
+    assert(!app.lines.some((l) => l.includes("embedded in-memory MongoDB")), app.lines.join("\n"));
+    const children = await childrenOf(app.pid);
+    assert(!children.some((c) => c.includes("jongodb")), children.join("\n"));
+    // still up: the cron stays registered and each tick fails with the reason
+    const tick = await app.waitFor(/The cron sync could not start/, 15_000);
+    assertStringIncludes(tick, "MONGODB_URI is not set");
+    const health = await fetch(`${app.url}/health`);
+    assertEquals(health.status, 503);
+    assertStringIncludes((await health.json()).problem, "MONGODB_URI is not set");
+    const status = await fetch(`${app.url}/status`);
+    assertEquals(status.status, 503);
+    await status.body?.cancel();
+    assertEquals(await app.stop(), 0);
+  },
+});

@@ -26,14 +26,6 @@ export function buyersCollection(db: Db): Collection<BuyerDoc> {
   return db.collection<BuyerDoc>("buyers");
 }
 
-/** Creates the collection's indexes (idempotent). */
-export async function ensureBuyerIndexes(db: Db): Promise<void> {
-  await buyersCollection(db).createIndexes([
-    { key: { orgId: 1 }, name: "orgId", unique: true },
-    { key: { contractCount: -1 }, name: "contractCount" },
-  ]);
-}
-
 /**
  * Upserts the page's buyers without overwriting known fields, then sets the exact contract
  * count of every buyer in `touched` (plus the page's own buyers). Two round trips: one

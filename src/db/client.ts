@@ -12,24 +12,52 @@
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
 import { redact } from "../log.ts";
 
-/** Settings for every client: a small pool, a short server selection, an app name. */
-export const CLIENT_OPTIONS: MongoClientOptions = Object.freeze({
-  appName: "procurement-sync",
-  maxPoolSize: 5,
-  minPoolSize: 0,
-  maxIdleTimeMS: 60_000,
-  serverSelectionTimeoutMS: 5_000,
-  connectTimeoutMS: 5_000,
-});
+/**
+ * Settings for every client: a small pool, a short server selection, an app name.
+ *
+ * Built as a `Partial` and then typed as the whole: under TypeScript 5.9 (Deno 2.5, the runtime
+ * Deploy names) the driver's TLS option types resolve without `node:tls`, so every field of
+ * `MongoClientOptions` picked from them reads as required and no literal is assignable to it.
+ * `satisfies` still refuses a misspelt option on every version.
+ */
+export const CLIENT_OPTIONS: Readonly<MongoClientOptions> = Object.freeze(
+  {
+    appName: "procurement-sync",
+    maxPoolSize: 5,
+    minPoolSize: 0,
+    maxIdleTimeMS: 60_000,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+  } satisfies Partial<MongoClientOptions> as MongoClientOptions,
+);
+
+/**
+ * What went wrong on the way to a usable database: the name resolution (`dns`, including the
+ * SRV lookup of a `mongodb+srv://` URI), the connection (`refused`, `tls`, `timeout`), the
+ * credentials (`auth`), or the user's rights (`db-not-allowed`: may not use the database at
+ * all; `read-only`: may read but not write).
+ */
+export type ConnectProblem =
+  | "dns"
+  | "refused"
+  | "tls"
+  | "timeout"
+  | "auth"
+  | "db-not-allowed"
+  | "read-only"
+  | "unknown";
 
 /** Thrown when MongoDB cannot be reached or refuses us; the message has no credentials. */
 export class MongoConnectError extends Error {
   /** The `host:port` list of the URI. */
   readonly hosts: string;
-  constructor(hosts: string, message: string, options?: ErrorOptions) {
+  /** What kind of failure it is. */
+  readonly problem: ConnectProblem;
+  constructor(hosts: string, problem: ConnectProblem, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "MongoConnectError";
     this.hosts = hosts;
+    this.problem = problem;
   }
 }
 
@@ -65,19 +93,116 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Db> 
   }
 }
 
-/** Turns a driver error at connect time into an actionable {@linkcode MongoConnectError}. */
-export function describeConnectError(uri: string, error: unknown): MongoConnectError {
+/** Where the error happened: reaching the server, reading the database, or writing to it. */
+export type ConnectStage = "connect" | "read" | "write";
+
+/** Everything an error chain says: codes, system calls, messages (driver errors nest). */
+function facts(error: unknown): { codes: Set<string>; syscalls: Set<string>; text: string } {
+  const codes = new Set<string>(), syscalls = new Set<string>(), texts: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number) => {
+    if (depth > 8 || e === null || typeof e !== "object" || seen.has(e)) return;
+    seen.add(e);
+    const x = e as {
+      code?: unknown;
+      codeName?: unknown;
+      name?: unknown;
+      syscall?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      reason?: { servers?: Map<string, { error?: unknown }> };
+    };
+    if (x.code !== undefined) codes.add(String(x.code));
+    if (typeof x.codeName === "string") codes.add(x.codeName);
+    if (typeof x.name === "string") codes.add(x.name);
+    if (typeof x.syscall === "string") syscalls.add(x.syscall);
+    if (typeof x.message === "string") texts.push(x.message.slice(0, 300));
+    visit(x.cause, depth + 1);
+    // a server-selection error keeps each server's own error in its topology description
+    if (x.reason?.servers instanceof Map) {
+      for (const server of x.reason.servers.values()) visit(server.error, depth + 1);
+    }
+  };
+  visit(error, 0);
+  if (texts.length === 0) texts.push(String(error).slice(0, 300));
+  return { codes, syscalls, text: texts.join(" / ") };
+}
+
+/** Classifies an error chain (see {@linkcode ConnectProblem}). */
+export function classifyConnectError(
+  error: unknown,
+  stage: ConnectStage = "connect",
+): ConnectProblem {
+  const { codes, syscalls, text } = facts(error);
+  const has = (...c: string[]) => c.some((x) => codes.has(x));
+  if (has("18", "AuthenticationFailed") || /authentication failed|saslstart|scram/i.test(text)) {
+    return "auth";
+  }
+  if (
+    has("13", "Unauthorized", "8000", "AtlasError") || /not (authori[sz]ed|allowed)/i.test(text)
+  ) {
+    return stage === "write" ? "read-only" : "db-not-allowed";
+  }
+  if (
+    has("ENOTFOUND", "EAI_AGAIN", "ESERVFAIL", "ENODATA") ||
+    syscalls.has("querySrv") || syscalls.has("queryTxt") || syscalls.has("getaddrinfo")
+  ) return "dns";
+  if (has("ECONNREFUSED")) return "refused";
+  // Deno 2.5's node:tls reports a non-TLS peer as "corrupt message" without an ERR_SSL code
+  if (
+    [...codes].some((c) =>
+      /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(c)
+    ) ||
+    /\b(SSL|TLS)\b|certificate|handshake|corrupt message|InvalidContentType/i.test(text)
+  ) return "tls";
+  if (has("ETIMEDOUT", "MongoNetworkTimeoutError") || /timed out|timeout/i.test(text)) {
+    return "timeout";
+  }
+  return "unknown";
+}
+
+/**
+ * Turns a driver error into an actionable {@linkcode MongoConnectError}: what failed, for which
+ * host (never the password), and what to check. `stage` tells a read refusal (the database is
+ * not allowed) from a write refusal (a read-only user).
+ */
+export function describeConnectError(
+  uri: string,
+  error: unknown,
+  options: { readonly stage?: ConnectStage; readonly database?: string } = {},
+): MongoConnectError {
   const hosts = hostsOf(uri);
-  const reason = redact(error instanceof Error ? error.message : String(error));
-  const code = (error as { code?: unknown })?.code;
-  const auth = code === 18 || /auth/i.test(reason);
-  const message = auth
-    ? `MongoDB at ${hosts} refused the credentials (${reason}). ` +
-      "Check the user and password in MONGODB_URI."
-    : `Cannot reach MongoDB at ${hosts} within ${CLIENT_OPTIONS.serverSelectionTimeoutMS} ms ` +
-      `(${reason}). Check that MONGODB_URI names a running server and that its network ` +
-      "access allows this machine (Atlas: allow 0.0.0.0/0 for Deno Deploy).";
-  return new MongoConnectError(hosts, message, { cause: error });
+  const srv = /^mongodb\+srv:/i.test(uri);
+  const database = options.database ?? "the database";
+  const problem = classifyConnectError(error, options.stage);
+  const reason = redact(facts(error).text);
+  const within = `within ${CLIENT_OPTIONS.serverSelectionTimeoutMS} ms`;
+  const messages: Record<ConnectProblem, string> = {
+    dns:
+      `Cannot reach MongoDB at ${hosts}: its name does not resolve${
+        srv ? " (the SRV lookup of mongodb+srv:// failed)" : ""
+      } (${reason}). Check the host name in MONGODB_URI (Atlas: copy the connection string ` +
+      "again) and this machine's DNS.",
+    refused: `Cannot reach MongoDB at ${hosts}: the connection was refused (${reason}). ` +
+      "Check that MONGODB_URI names a running server and port.",
+    tls: `Cannot reach MongoDB at ${hosts}: the TLS handshake failed (${reason}). Check tls ` +
+      "options in MONGODB_URI; on Deno Deploy, ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR is a known " +
+      "intermittent issue (docs/DEPLOY.md): the next tick usually connects.",
+    timeout: `Cannot reach MongoDB at ${hosts} ${within} (${reason}). Check that MONGODB_URI ` +
+      "names a running server and that its network access allows this machine (Atlas: " +
+      "allow 0.0.0.0/0 for Deno Deploy).",
+    auth: `MongoDB at ${hosts} refused the credentials (${reason}). Check the user and ` +
+      "password in MONGODB_URI (and authSource, if the user lives in another database).",
+    "db-not-allowed": `MongoDB at ${hosts} does not let this user use ${database} ` +
+      `(${reason}). Give the user readWrite on ${database}, or set MONGODB_DB to a database ` +
+      "it may use.",
+    "read-only": `MongoDB at ${hosts} lets this user read ${database} but not write to it ` +
+      `(${reason}). Give the user readWrite on ${database} (Atlas: Database Access → Edit).`,
+    unknown: `Cannot reach MongoDB at ${hosts} ${within} (${reason}). Check that MONGODB_URI ` +
+      "names a running server and that its network access allows this machine (Atlas: " +
+      "allow 0.0.0.0/0 for Deno Deploy).",
+  };
+  return new MongoConnectError(hosts, problem, messages[problem], { cause: error });
 }
 
 /** Closes every client of the process (on shutdown; idempotent). */

@@ -75,40 +75,6 @@ export function contractsCollection(db: Db): Collection<ContractDoc> {
 }
 
 /**
- * The indexes of the read API (`/api/v1/notices`, the explorer): one per filter and one per
- * sort key with `_id` (keyset pagination), so no public query scans the collection. Each slows
- * a page's insert a little; the multikey `searchTokens` most (about 100 entries a notice).
- */
-export const READ_INDEXES = [
-  { key: { searchTokens: 1 }, name: "searchTokens" },
-  { key: { publishedDate: -1, _id: -1 }, name: "publishedDate_id" },
-  { key: { tenderDeadline: -1, _id: -1 }, name: "tenderDeadline_id" },
-  { key: { valueMax: -1, _id: -1 }, name: "valueMax_id" },
-  { key: { awardedValue: -1, _id: -1 }, name: "awardedValue_id" },
-  { key: { sectors: 1 }, name: "sectors" },
-  { key: { sector: 1 }, name: "sector" },
-  { key: { cpvCodes: 1 }, name: "cpvCodes" },
-  { key: { "deliveryRegions.code": 1 }, name: "deliveryRegions_code" },
-  { key: { status: 1 }, name: "status" },
-  { key: { "suppliers.id": 1 }, name: "suppliers_id" },
-  { key: { ocid: 1 }, name: "ocid" },
-] as const;
-
-/**
- * Creates the collection's indexes (idempotent): the unique notice key, the buyer ids (exact
- * buyer counts are recounted per page), the release date (recent notices), and
- * {@linkcode READ_INDEXES}.
- */
-export async function ensureContractIndexes(db: Db): Promise<void> {
-  await contractsCollection(db).createIndexes([
-    { key: { source: 1, noticeId: 1 }, name: "source_noticeId", unique: true },
-    { key: { buyerOrgs: 1 }, name: "buyerOrgs" },
-    { key: { releaseDate: -1 }, name: "releaseDate" },
-    ...READ_INDEXES,
-  ]);
-}
-
-/**
  * The fields a page's write reads back, as one list: the projection and the type come from
  * it, so they cannot drift apart (jongodb ignores projections, so a field missing from the
  * projection would pass every test here and only fail on a real MongoDB).

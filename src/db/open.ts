@@ -24,11 +24,31 @@ export interface OpenDatabase {
 }
 
 /**
- * Connects and pings; throws an error naming the host (never credentials) when MongoDB cannot
- * be reached within the server-selection timeout.
+ * Thrown on Deno Deploy when `MONGODB_URI` is unset: an embedded in-memory database there
+ * would lose everything at each instance's end and spend the APIs' budgets for nothing.
  */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export class MissingDatabaseError extends Error {
+  constructor() {
+    super(
+      "MONGODB_URI is not set, and on Deno Deploy the product never starts an embedded " +
+        "database: nothing will sync. Add it as a secret (deno deploy env add MONGODB_URI " +
+        '"mongodb+srv://…" --secret, or the console\'s Environment Variables) for this ' +
+        'context, then redeploy. See README "Deploying".',
+    );
+    this.name = "MissingDatabaseError";
+  }
+}
+
+/**
+ * Connects and pings; throws an error naming the host (never credentials) when MongoDB cannot
+ * be reached within the server-selection timeout, and a {@linkcode MissingDatabaseError} on
+ * Deno Deploy without `MONGODB_URI` (no embedded server is started there).
+ */
+export async function openDatabase(
+  config: Pick<Config, "mongodbUri" | "mongodbDb" | "platform">,
+): Promise<OpenDatabase> {
   const log = getLog("db");
+  if (config.mongodbUri === null && config.platform.deploy) throw new MissingDatabaseError();
   if (config.mongodbUri !== null) {
     const db = await connectDatabase(config.mongodbUri, config.mongodbDb);
     log.info(

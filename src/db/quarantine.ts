@@ -49,13 +49,6 @@ export function quarantineCollection(db: Db): Collection<QuarantineDoc> {
   return db.collection<QuarantineDoc>("quarantine");
 }
 
-/** Creates the collection's indexes (idempotent). */
-export async function ensureQuarantineIndexes(db: Db): Promise<void> {
-  await quarantineCollection(db).createIndexes([
-    { key: { source: 1, mappingVersion: 1 }, name: "source_mappingVersion" },
-  ]);
-}
-
 /** The entry's key: the release when its id is known, else a hash of its text. */
 async function quarantineId(item: QuarantineItem): Promise<string> {
   if (item.releaseId !== null) return `${item.source}:${item.kind}:${item.releaseId}`;

@@ -103,14 +103,6 @@ export function runsCollection(db: Db): Collection<RunDoc> {
   return db.collection<RunDoc>("sync_runs");
 }
 
-/** Creates the collection's indexes (idempotent). */
-export async function ensureRunIndexes(db: Db): Promise<void> {
-  await runsCollection(db).createIndexes([{
-    key: { source: 1, startedAt: -1 },
-    name: "source_startedAt",
-  }]);
-}
-
 /** Stores a run, then drops the source's runs beyond the newest `keep`. */
 export async function recordRun(db: Db, run: RunDoc, keep: number): Promise<void> {
   const runs = runsCollection(db);

@@ -3,7 +3,7 @@
  *
  * | Route | Answer |
  * |---|---|
- * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database |
+ * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database; `503` with the reason when start-up cannot work at all |
  * | `GET /status` | `200` JSON per source: verdict, mode, window, watermark, lag, runs, … |
  * | `GET /` | the dashboard page (strict CSP, no script; its data from `dashboard_data.ts`) |
  * | `GET /explore…` | the explorer: search, notice and buyer pages (`explorer.ts`) |
@@ -37,14 +37,14 @@ import { dashboardGatherer } from "./dashboard_data.ts";
 import { createExplorer } from "./explorer.ts";
 import { pageStyleHash } from "./layout.ts";
 import { htmlPage, json, problem } from "./respond.ts";
-import { readStatus } from "./status.ts";
+import { readStatus, type StatusWarning } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
 
 export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
-  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "api">;
+  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "api" | "platform">;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
   /** Current time, epoch ms (default `Date.now`). */
@@ -56,6 +56,13 @@ export interface AppDeps {
    * @default 5000
    */
   readonly dashboardTtlMs?: number;
+  /**
+   * Why the product cannot work at all (`MONGODB_URI` unset on Deno Deploy), or `null`:
+   * `/health` then answers 503 with it.
+   */
+  readonly problem?: () => string | null;
+  /** Start-up findings (stale indexes, KV settings) that `/status` lists. */
+  readonly warnings?: () => readonly StatusWarning[];
 }
 
 /** The request handler and its background work. */
@@ -109,6 +116,8 @@ export function createApp(deps: AppDeps): App {
       intervalMs: config.cron.intervalMs,
       now: now(),
       firstRunDueAt,
+      warnings: deps.warnings?.() ?? [],
+      deploymentId: config.platform.deploymentId,
     });
   };
 
@@ -118,6 +127,7 @@ export function createApp(deps: AppDeps): App {
     intervalMs: config.cron.intervalMs,
     firstRunDueAt,
     ttlMs: deps.dashboardTtlMs,
+    warnings: deps.warnings,
   });
   const api = createApi({
     readToken: config.api.readToken,
@@ -132,7 +142,14 @@ export function createApp(deps: AppDeps): App {
     string,
     Partial<Record<string, (req: Request, url: URL) => Promise<Response>>>
   > = {
-    "/health": { GET: () => Promise.resolve(json({ ok: true })) },
+    "/health": {
+      GET: () => {
+        const problem = deps.problem?.() ?? null;
+        return Promise.resolve(
+          problem === null ? json({ ok: true }) : json({ ok: false, problem }, 503),
+        );
+      },
+    },
     "/status": { GET: async () => json(await status()) },
     "/": {
       GET: async (_req, url) => {

@@ -184,7 +184,13 @@ export function renderDashboard(data: DashboardData): string {
     .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
     .slice(0, 20);
   const series = SERIES.filter((s) => report.sources.some((x) => x.source === s.key));
+  const warnings = report.warnings.length
+    ? html`<div class="error" id="warnings"><strong>Warnings</strong><ul>${
+      report.warnings.map((w) => html`<li>${w.code}: ${w.message}</li>`)
+    }</ul></div>`
+    : html``;
   const body = html`
+    ${warnings}
     <h2>Sources</h2>
     <div class="cards">${report.sources.map((s) => sourceCard(s, report.now))}</div>
     <h2>New notices per day (last ${data.days.length} days, by release date)</h2>

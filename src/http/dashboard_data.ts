@@ -20,7 +20,7 @@ import { recentRuns } from "../db/runs.ts";
 import { syncStateCollection, type SyncStateDoc } from "../db/sync_state.ts";
 import { leaseHolder } from "../sync/lease.ts";
 import { type DayCount, latestNotices, type NoticeLine } from "./notices.ts";
-import { type StatusReport, summariseSource } from "./status.ts";
+import { type StatusReport, type StatusWarning, summariseSource } from "./status.ts";
 import { worst } from "./verdict.ts";
 
 /** What the dashboard shows, gathered. */
@@ -60,6 +60,8 @@ export interface GatherOptions {
    * @default 10
    */
   readonly runs?: number;
+  /** Start-up findings shown as they are (stale indexes, KV settings). */
+  readonly warnings?: () => readonly StatusWarning[];
 }
 
 const DAY = 86_400_000;
@@ -201,6 +203,8 @@ export async function gatherDashboard(
       verdict: worst(summaries.map((s) => s.verdict)),
       cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
       sources: summaries,
+      // start-up findings (stale indexes, KV settings): known without a read
+      warnings: options.warnings?.() ?? [],
     },
     days: chartDays(states, sources, options.chartDays ?? 30, now),
     notices,

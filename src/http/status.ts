@@ -17,7 +17,10 @@ import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import type { DateWindow } from "../sources/source.ts";
-import { leaseHolder, type LeaseValue } from "../sync/lease.ts";
+import { instancesOf } from "../db/instances.ts";
+import type { StaleIndex } from "../db/indexes.ts";
+import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
+import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
 
 /** Names of the sources for people. */
@@ -90,12 +93,22 @@ export interface SourceStatus {
   readonly runs: readonly RunSummary[];
 }
 
+/** Something the operator should fix that no verdict shows: a stale index, KV not shared. */
+export interface StatusWarning {
+  /** `index-stale`, `kv-path-on-deploy`, `kv-fence-behind`, `kv-not-shared`. */
+  readonly code: string;
+  /** What is wrong and the fix. */
+  readonly message: string;
+}
+
 /** The whole answer of `GET /status`. */
 export interface StatusReport {
   readonly now: Date;
   readonly verdict: Verdict;
   readonly cron: { readonly schedule: string; readonly intervalSeconds: number };
   readonly sources: readonly SourceStatus[];
+  /** Start-up findings (stale indexes, KV settings) and live KV checks; `[]` when all is well. */
+  readonly warnings: readonly StatusWarning[];
 }
 
 /** Options of {@linkcode readStatus}. */
@@ -106,6 +119,10 @@ export interface StatusOptions {
   readonly now: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** Found at start-up (stale indexes, KV settings); shown as they are. */
+  readonly warnings?: readonly StatusWarning[];
+  /** `DENO_DEPLOYMENT_ID` on Deploy: instances of it are compared (KV sharing). */
+  readonly deploymentId?: string | null;
   /** When the first cron run is due (epoch ms); see `JudgeInput.firstRunDueAt`. */
   readonly firstRunDueAt?: number;
 }
@@ -121,6 +138,17 @@ export interface SourceParts {
   readonly contracts: number;
   /** Quarantine entries. */
   readonly quarantine: number;
+}
+
+/** The warnings of indexes that do not match their spec (see `src/db/indexes.ts`). */
+export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
+  return stale.map((s) => ({
+    code: "index-stale",
+    message: `Index ${s.collection}.${s.name} does not match its spec` +
+      (s.existing.length > 0 ? ` (the old ${s.existing.join(", ")} is in its place)` : "") +
+      `: ${s.reason}. Drop the old index by hand or grant the dropIndex privilege, then ` +
+      "restart; queries work meanwhile, perhaps slower.",
+  }));
 }
 
 /**
@@ -193,16 +221,18 @@ async function sourceStatus(
   deps: { db: Db; kv: Deno.Kv },
   source: SourceId,
   options: StatusOptions,
-): Promise<SourceStatus> {
+): Promise<{ status: SourceStatus; kvProblem: KvProblem | null }> {
   const { db, kv } = deps;
-  const [states, runs, lease, contracts, quarantine] = await Promise.all([
+  const [states, runs, { holder: lease, fence }, contracts, quarantine] = await Promise.all([
     listStates(db, source),
     recentRuns(db, source, options.runs ?? 10),
-    leaseHolder(kv, source, options.now),
+    leaseAndFence(kv, source, options.now),
     contractsCollection(db).countDocuments({ source }),
     countQuarantine(db, source),
   ]);
-  return summariseSource(source, { states, runs, lease, contracts, quarantine }, options);
+  const storedFence = Math.max(0, ...states.map((s) => s.fence ?? 0));
+  const status = summariseSource(source, { states, runs, lease, contracts, quarantine }, options);
+  return { status, kvProblem: fenceProblem(source, fence, storedFence) };
 }
 
 /**
@@ -260,11 +290,19 @@ export async function readStatus(
   deps: { db: Db; kv: Deno.Kv },
   options: StatusOptions,
 ): Promise<StatusReport> {
-  const sources = await Promise.all(options.sources.map((s) => sourceStatus(deps, s, options)));
+  const [read, instances] = await Promise.all([
+    Promise.all(options.sources.map((s) => sourceStatus(deps, s, options))),
+    options.deploymentId
+      ? instancesOf(deps.db, options.deploymentId, new Date(options.now - 86_400_000))
+      : [],
+  ]);
+  const sources = read.map((r) => r.status);
+  const kvProblems = [...read.flatMap((r) => r.kvProblem ?? []), ...instanceProblems(instances)];
   return {
     now: new Date(options.now),
     verdict: worst(sources.map((s) => s.verdict)),
     cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
     sources,
+    warnings: [...(options.warnings ?? []), ...kvProblems],
   };
 }

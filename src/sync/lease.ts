@@ -106,6 +106,27 @@ export async function releaseLease(kv: Deno.Kv, lease: Lease): Promise<void> {
   await kv.atomic().check(current).delete(leaseKey(lease.source)).commit();
 }
 
+/**
+ * The source's lease holder (if any and not expired) and its fencing counter (0 before the
+ * first acquisition), in one KV read. The counter only grows on one KV database, so a value
+ * below the fence stored in MongoDB means this process does not see the KV that earlier runs
+ * used (see `src/sync/kv_probe.ts`).
+ */
+export async function leaseAndFence(
+  kv: Deno.Kv,
+  source: SourceId,
+  now: number,
+): Promise<{ readonly holder: LeaseValue | null; readonly fence: number }> {
+  const [current, fence] = await kv.getMany<[LeaseValue, Deno.KvU64]>([
+    leaseKey(source),
+    fenceKey(source),
+  ]);
+  return {
+    holder: current.value && current.value.expiresAt > now ? current.value : null,
+    fence: Number(fence.value?.value ?? 0n),
+  };
+}
+
 /** The current holder of a source's lease, if any and not expired. */
 export async function leaseHolder(
   kv: Deno.Kv,

@@ -14,6 +14,7 @@ const TASKS = [
   "bench:sync",
   "bench:memory",
   "bench:http",
+  "doctor",
 ];
 
 async function task(name: string, ...args: string[]) {

@@ -1,13 +1,14 @@
 import { assertEquals } from "@std/assert";
-import { buyersCollection, ensureBuyerIndexes, writeBuyers } from "../../src/db/buyers.ts";
-import { ensureContractIndexes, writeContracts } from "../../src/db/contracts.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
+import { buyersCollection, writeBuyers } from "../../src/db/buyers.ts";
+import { writeContracts } from "../../src/db/contracts.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
 
 const T0 = new Date("2026-11-01T00:00:00Z");
 
 mongoTest("buyer counts are exact however often a page is replayed", async (db) => {
-  await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+  await ensureIndexes(db);
   const page = [1, 2, 3].map((i) => aContract({ noticeId: `n${i}`, buyerOrg: "b1" }));
   for (let replay = 0; replay < 4; replay++) {
     const res = await writeContracts(db, page, T0);
@@ -19,7 +20,7 @@ mongoTest("buyer counts are exact however often a page is replayed", async (db) 
 mongoTest(
   "known buyer fields are never overwritten; sources and identifiers are merged",
   async (db) => {
-    await ensureBuyerIndexes(db);
+    await ensureIndexes(db);
     await writeBuyers(db, [aBuyer({ orgId: "b", name: "First name", sources: ["fts"] })], [], T0);
     await writeBuyers(
       db,
@@ -35,7 +36,7 @@ mongoTest(
 );
 
 mongoTest("a notice moving to another buyer recounts both", async (db) => {
-  await Promise.all([ensureContractIndexes(db), ensureBuyerIndexes(db)]);
+  await ensureIndexes(db);
   let res = await writeContracts(db, [aContract({ noticeId: "m", buyerOrg: "a" })], T0);
   await writeBuyers(db, [aBuyer({ orgId: "a" })], res.touchedBuyers, T0);
   res = await writeContracts(

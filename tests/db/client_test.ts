@@ -1,6 +1,9 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { MongoClient, MongoNetworkError, MongoServerError } from "mongodb";
 import {
+  CLIENT_OPTIONS,
   connectDatabase,
+  describeConnectError,
   getMongoClient,
   hostsOf,
   MongoConnectError,
@@ -40,4 +43,143 @@ Deno.test({
     const db = await connectDatabase(uri, "ping_test");
     assertEquals(db.databaseName, "ping_test");
   },
+});
+
+/** Connects with a short selection timeout and returns the described failure. */
+async function failure(uri: string, stage?: "read" | "write"): Promise<MongoConnectError> {
+  const client = new MongoClient(uri, {
+    ...CLIENT_OPTIONS,
+    serverSelectionTimeoutMS: 1_500,
+    connectTimeoutMS: 1_500,
+  });
+  try {
+    await client.db("x").command({ ping: 1 });
+    throw new Error(`${uri} answered`);
+  } catch (error) {
+    return describeConnectError(uri, error, { stage, database: "procurement" });
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+Deno.test({
+  name: "connection failures are classified, name the host and never the password",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const check = (e: MongoConnectError, problem: string, host: string, words: string) => {
+      assertEquals(e.problem, problem, e.message);
+      assertStringIncludes(e.message, host);
+      assertStringIncludes(e.message, words);
+      assert(!e.message.includes("hunter22"), e.message);
+    };
+    await t.step("refused", async () => {
+      check(
+        await failure("mongodb://bob:hunter22@127.0.0.1:1/x"),
+        "refused",
+        "127.0.0.1:1",
+        "refused",
+      );
+    });
+    await t.step("DNS, and the SRV lookup of mongodb+srv://", async () => {
+      check(
+        await failure("mongodb://bob:hunter22@no-such-host.invalid:27017/x"),
+        "dns",
+        "no-such-host.invalid",
+        "does not resolve",
+      );
+      check(
+        await failure("mongodb+srv://bob:hunter22@cluster0.no-such.invalid/x"),
+        "dns",
+        "cluster0.no-such.invalid",
+        "SRV lookup",
+      );
+    });
+    await t.step("a server that accepts and never answers: timeout", async () => {
+      const hole = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const held: Deno.Conn[] = [];
+      const accepting = (async () => {
+        for await (const c of hole) held.push(c);
+      })();
+      try {
+        const { port } = hole.addr as Deno.NetAddr;
+        check(
+          await failure(`mongodb://bob:hunter22@127.0.0.1:${port}/x`),
+          "timeout",
+          `127.0.0.1:${port}`,
+          "within",
+        );
+      } finally {
+        hole.close();
+        for (const c of held) c.close();
+        await accepting.catch(() => {});
+      }
+    });
+    await t.step("TLS to a server that does not speak it", async () => {
+      const plain = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const serving = (async () => {
+        for await (const c of plain) {
+          await c.read(new Uint8Array(512)).catch(() => null);
+          await c.write(new TextEncoder().encode("HTTP/1.1 400 Bad Request\r\n\r\n")).catch(() =>
+            0
+          );
+          c.close();
+        }
+      })();
+      try {
+        const { port } = plain.addr as Deno.NetAddr;
+        check(
+          await failure(`mongodb://bob:hunter22@127.0.0.1:${port}/x?tls=true`),
+          "tls",
+          `127.0.0.1:${port}`,
+          "TLS handshake",
+        );
+      } finally {
+        plain.close();
+        await serving.catch(() => {});
+      }
+    });
+    await t.step("credentials sent to a server without authentication (jongodb)", async () => {
+      const uri = await testMongoUri();
+      const withUser = uri.replace("mongodb://", "mongodb://bob:hunter22@");
+      check(await failure(withUser), "auth", hostsOf(uri), "refused the credentials");
+    });
+  },
+});
+
+Deno.test("server refusals: wrong password, a database not allowed, a read-only user, TLS alert", () => {
+  const uri = "mongodb+srv://bob:hunter22@cluster0.abc.mongodb.net/x";
+  const server = (code: number, codeName: string, message: string) =>
+    new MongoServerError({ message, errmsg: message, code, codeName });
+  const auth = describeConnectError(
+    uri,
+    server(18, "AuthenticationFailed", "Authentication failed."),
+  );
+  assertEquals(auth.problem, "auth");
+  const denied = server(13, "Unauthorized", "not authorized on procurement to execute command");
+  const read = describeConnectError(uri, denied, { stage: "read", database: "procurement" });
+  assertEquals(read.problem, "db-not-allowed");
+  assertStringIncludes(read.message, "does not let this user use procurement");
+  const write = describeConnectError(uri, denied, { stage: "write", database: "procurement" });
+  assertEquals(write.problem, "read-only");
+  assertStringIncludes(write.message, "read procurement but not write");
+  const atlas = server(
+    8000,
+    "AtlasError",
+    "user is not allowed to do action [insert] on [procurement.x]",
+  );
+  assertEquals(describeConnectError(uri, atlas, { stage: "write" }).problem, "read-only");
+  const alert = Object.assign(new Error("SSL alert number 80"), {
+    code: "ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR",
+  });
+  const tls = describeConnectError(
+    uri,
+    new MongoNetworkError("connection closed", { cause: alert }),
+  );
+  assertEquals(tls.problem, "tls");
+  assertStringIncludes(tls.message, "ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR is a known");
+  for (const e of [auth, read, write, tls]) {
+    assertStringIncludes(e.message, "cluster0.abc.mongodb.net");
+    assert(!e.message.includes("hunter22"));
+  }
 });

@@ -1,10 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
-import {
-  contractsCollection,
-  ensureContractIndexes,
-  insertNewContracts,
-  writeContracts,
-} from "../../src/db/contracts.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
+import { contractsCollection, insertNewContracts, writeContracts } from "../../src/db/contracts.ts";
 import type { Contract } from "../../src/ocds/documents.ts";
 import { compareReleases } from "../../src/ocds/map_page.ts";
 import { mongoTest } from "../support/mongo.ts";
@@ -14,7 +10,7 @@ const T0 = new Date("2026-11-01T00:00:00Z");
 const T1 = new Date("2026-11-02T00:00:00Z");
 
 mongoTest("a page inserts new notices, then a replay changes nothing", async (db) => {
-  await ensureContractIndexes(db);
+  await ensureIndexes(db);
   const page = [
     aContract({ noticeId: "1" }),
     aContract({ noticeId: "2" }),
@@ -31,7 +27,7 @@ mongoTest("a page inserts new notices, then a replay changes nothing", async (db
 });
 
 mongoTest("newer wins: an older release never overwrites, a newer one does", async (db) => {
-  await ensureContractIndexes(db);
+  await ensureIndexes(db);
   const older = aContract({
     noticeId: "n",
     releaseId: "n",
@@ -62,7 +58,7 @@ mongoTest("newer wins: an older release never overwrites, a newer one does", asy
 mongoTest(
   "same release date: the higher sequence of a CF notice wins, compared as numbers",
   async (db) => {
-    await ensureContractIndexes(db);
+    await ensureIndexes(db);
     const at = new Date("2026-01-01T00:00:00Z");
     const r99 = aContract({
       source: "cf",
@@ -88,7 +84,7 @@ mongoTest(
 mongoTest(
   "touched buyers include the previous buyer of a notice that changed buyer",
   async (db) => {
-    await ensureContractIndexes(db);
+    await ensureIndexes(db);
     await writeContracts(db, [aContract({ noticeId: "m", buyerOrg: "old-buyer" })], T0);
     const moved = aContract({
       noticeId: "m",
@@ -103,7 +99,7 @@ mongoTest(
 mongoTest(
   "two writers storing the same new notices at once leave one document each",
   async (db) => {
-    await ensureContractIndexes(db);
+    await ensureIndexes(db);
     const page = [aContract({ noticeId: "r1" }), aContract({ noticeId: "r2" })];
     // whichever way the race goes (both insert, or one already sees the other's documents)
     const [a, b] = await Promise.all([writeContracts(db, page, T0), writeContracts(db, page, T1)]);
@@ -116,7 +112,7 @@ mongoTest(
 mongoTest(
   "an insert meeting a notice stored meanwhile falls back to upserts that keep it",
   async (db) => {
-    await ensureContractIndexes(db);
+    await ensureIndexes(db);
     const doc = (c: Contract, at: Date) => ({
       ...c,
       contentHash: "h",
@@ -143,7 +139,7 @@ mongoTest(
 mongoTest(
   "new notices by day are exact when a page is stored again before its cursor moved",
   async (db) => {
-    await ensureContractIndexes(db);
+    await ensureIndexes(db);
     const day1 = new Date("2026-11-01T10:00:00Z"), day2 = new Date("2026-11-02T10:00:00Z");
     const page = [
       aContract({ noticeId: "a", releaseId: "a", releaseDate: day1 }),

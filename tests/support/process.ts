@@ -33,6 +33,8 @@ export interface RunningMain extends AsyncDisposable {
   readonly url: string;
   /** Every line printed so far (stdout and stderr). */
   readonly lines: string[];
+  /** The process id of the child. */
+  readonly pid: number;
   /** Waits for a line matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends SIGINT and waits for the exit code. */
@@ -110,7 +112,14 @@ export async function startMain(
     await stop();
     throw error;
   }
-  return { url, lines, waitFor, stop, [Symbol.asyncDispose]: async () => void await stop() };
+  return {
+    url,
+    lines,
+    pid: child.pid,
+    waitFor,
+    stop,
+    [Symbol.asyncDispose]: async () => void await stop(),
+  };
 }
 
 /** Runs `deno run -A main.ts` to its exit and returns its code and output. */
