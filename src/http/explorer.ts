@@ -17,7 +17,7 @@
 import type { Db } from "mongodb";
 import type { ContractDoc } from "../db/contracts.ts";
 import { SECTORS } from "../ocds/cpv.ts";
-import { readBuyer } from "./api/buyers.ts";
+import { readBuyerFacts } from "./api/buyers.ts";
 import { NOTICE_STATUSES, noticePagePath, noticePath, NOTICES } from "./api/notice_resource.ts";
 import { BadRequest, parseParams } from "./api/params.ts";
 import { listDocs, readListRequest } from "./api/resource.ts";
@@ -453,35 +453,23 @@ function lotsAndDocuments(
 }
 
 async function buyerPage(db: Db, orgId: string, now: number): Promise<Response> {
-  const answer = await readBuyer(db, orgId);
-  if (!answer) return notFound(`No buyer ${orgId} is stored.`);
-  const b = answer.buyer as {
-    orgId: string;
-    name: string | null;
-    identifiers?: string[];
-    url?: string | null;
-    address?: Record<string, string | null> | null;
-  };
+  const facts = await readBuyerFacts(db, orgId);
+  if (!facts) return notFound(`No buyer ${orgId} is stored.`);
+  const b = facts.buyer;
   const address = Object.values(b.address ?? {}).filter(Boolean).join(", ");
-  const site = safeUrl(b.url ?? null);
-  const newest = answer.newest.map((d) =>
-    ({
-      ...d,
-      publishedDate: d.publishedDate ? new Date(String(d.publishedDate)) : null,
-      tenderDeadline: d.tenderDeadline ? new Date(String(d.tenderDeadline)) : null,
-    }) as unknown as ContractDoc
-  );
+  const site = safeUrl(b.url);
+  const newest = facts.newest;
   const body = html`
     <p><a href="/explore">← Search</a></p>
     <h2 id="buyer-name">${b.name ?? b.orgId}</h2>
     <div class="panel">
       <dl>
     <dt>Id</dt><dd>${b.orgId}</dd>
-    <dt>Identifiers</dt><dd>${(b.identifiers ?? []).join(", ") || "—"}</dd>
+    <dt>Identifiers</dt><dd>${b.identifiers.join(", ") || "—"}</dd>
     <dt>Address</dt><dd>${address || "—"}</dd>
     <dt>Web site</dt><dd>${site ? html`<a href="${site}" rel="noreferrer">${site}</a>` : "—"}</dd>
-    <dt>Notices</dt><dd id="buyer-count">${number(answer.counts.notices)}</dd>
-    ${Object.entries(answer.counts.byStatus).map(([s, n]) =>
+    <dt>Notices</dt><dd id="buyer-count">${number(b.contractCount)}</dd>
+    ${Object.entries(facts.byStatus).map(([s, n]) =>
       html`
         <dt>— ${s}</dt>
         <dd>${number(n)}</dd>

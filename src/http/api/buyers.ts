@@ -32,16 +32,23 @@ export function publicBuyer(doc: BuyerDoc): Record<string, unknown> {
   return plain(rest) as Record<string, unknown>;
 }
 
+/** A buyer as stored, its notices by status and its newest notices. */
+export interface BuyerFacts {
+  readonly buyer: BuyerDoc;
+  readonly byStatus: Record<string, number>;
+  readonly newest: ContractDoc[];
+}
+
 /**
- * A buyer with its counts and newest notices, or `null` when unknown: one `findOne`, one
- * `find` of the newest (index `buyerOrgs`), one aggregation of its notices by status.
+ * A buyer, its notices by status and its newest notices, or `null` when unknown: one
+ * `findOne`, one `find` of the newest (index `buyerOrgs_v1`), one aggregation by status.
  *
  * @example
  * ```ts
- * (await readBuyer(db, "GB-PPON-ABCD-1234-EFGH"))?.counts.notices;
+ * (await readBuyerFacts(db, "GB-PPON-ABCD-1234-EFGH"))?.buyer.contractCount;
  * ```
  */
-export async function readBuyer(db: Db, orgId: string): Promise<BuyerAnswer | null> {
+export async function readBuyerFacts(db: Db, orgId: string): Promise<BuyerFacts | null> {
   const [buyer, newest, statuses] = await Promise.all([
     buyersCollection(db).findOne({ orgId }, { projection: { _id: 0 } }),
     contractsCollection(db).find({ buyerOrgs: orgId }, {
@@ -56,10 +63,25 @@ export async function readBuyer(db: Db, orgId: string): Promise<BuyerAnswer | nu
   const byStatus = Object.fromEntries(
     statuses.sort((a, b) => b.n - a.n || a._id.localeCompare(b._id)).map((s) => [s._id, s.n]),
   );
+  return { buyer, byStatus, newest };
+}
+
+/**
+ * A buyer with its counts and newest notices in public form, or `null` when unknown (see
+ * {@linkcode readBuyerFacts}: three MongoDB commands).
+ *
+ * @example
+ * ```ts
+ * (await readBuyer(db, "GB-PPON-ABCD-1234-EFGH"))?.counts.notices;
+ * ```
+ */
+export async function readBuyer(db: Db, orgId: string): Promise<BuyerAnswer | null> {
+  const facts = await readBuyerFacts(db, orgId);
+  if (!facts) return null;
   return {
-    buyer: publicBuyer(buyer),
-    counts: { notices: buyer.contractCount, byStatus },
-    newest: newest.map((d) => NOTICES.toPublic(d as ContractDoc)),
+    buyer: publicBuyer(facts.buyer),
+    counts: { notices: facts.buyer.contractCount, byStatus: facts.byStatus },
+    newest: facts.newest.map((d) => NOTICES.toPublic(d)),
     links: {
       notices: `/api/v1/notices?buyer=${encodeURIComponent(orgId)}`,
       page: `/explore/buyers/${encodeURIComponent(orgId)}`,
