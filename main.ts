@@ -11,7 +11,7 @@ import { ensureIndexes } from "./src/db/indexes.ts";
 import { createApp } from "./src/http/app.ts";
 import { indexWarnings, type StatusWarning } from "./src/http/status.ts";
 import { startupKvProblems } from "./src/sync/kv_probe.ts";
-import { installShutdownSignals, onShutdown, shutdown } from "./src/shutdown.ts";
+import { installShutdownSignals, isShuttingDown, onShutdown, shutdown } from "./src/shutdown.ts";
 import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron_handler.ts";
 import type { EngineDeps } from "./src/sync/engine.ts";
 import { engineDeps, openKv } from "./src/sync/wiring.ts";
@@ -55,6 +55,9 @@ const engine: Promise<EngineDeps> = (async () => {
   return engineDeps(config, { db: open.db, kv });
 })();
 engine.catch(async (error) => {
+  // After a shutdown began (SIGINT, or a port clash reported below), the database failing is
+  // its consequence — the client was closed — not a second cause: one FATAL per cause.
+  if (isShuttingDown()) return;
   log.fatal(`Cannot start: ${errorText(error)}`);
   if (error instanceof MissingDatabaseError) {
     // On Deploy the process stays up: its cron stays registered (each tick fails, saying why)
@@ -66,7 +69,9 @@ engine.catch(async (error) => {
   Deno.exit(1);
 });
 
-const ready = () => engine;
+/** The engine for the cron and the routes; once shutting down, its failure is nobody's news. */
+const ready = () =>
+  engine.catch((error) => isShuttingDown() ? new Promise<never>(() => {}) : Promise.reject(error));
 const syncTick = createCronHandler({ config, ready });
 Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: [...CRON_BACKOFF] }, async () => {
   await syncTick();

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
+import { checkCron, CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -22,6 +22,12 @@ export type LogLevel = typeof LOG_LEVELS[number];
 export const SOURCE_IDS = ["fts", "cf"] as const;
 /** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
 export type SourceId = typeof SOURCE_IDS[number];
+
+/** Where each source's data begins; a start date or backfill before it would read nothing. */
+export const DATA_BEGINS: Readonly<Record<SourceId, string>> = Object.freeze({
+  fts: "2021-01-01",
+  cf: "2014-01-01",
+});
 
 /** Where a source's first backfill starts: a fixed instant, or a span before "now". */
 export type StartDate =
@@ -62,6 +68,10 @@ export interface Config {
   readonly httpMaxAttempts: number;
   /** First backoff after a 5xx, network error or timeout, in ms; doubles per attempt. */
   readonly httpRetryBaseMs: number;
+  /** Largest response body read from a source, in bytes; a larger page is narrowed. */
+  readonly httpMaxBodyBytes: number;
+  /** Longest `Retry-After` honoured, in ms; a longer one is cut to this. */
+  readonly httpMaxRetryAfterMs: number;
   /** Per-source settings. */
   readonly sources: { readonly [S in SourceId]: SourceConfig };
   /** Settings of the sync engine. */
@@ -74,6 +84,8 @@ export interface Config {
   readonly triggerToken: string | null;
   /** Settings of the read API (`/api/v1`). */
   readonly api: ApiConfig;
+  /** How long a finished range backfill stays listed on `/status` and the dashboard, in ms. */
+  readonly finishedBackfillsShownMs: number;
   /** Where the process runs, from variables the platform sets (not settings). */
   readonly platform: Platform;
 }
@@ -117,12 +129,16 @@ export interface SyncConfig {
   readonly budgetMs: number;
   /** Page limit of one run (0: none). */
   readonly maxPages: number;
-  /** Lease time to live, in ms; renewed after every page. */
+  /** Lease time to live, in ms; renewed after every page and while a source waits. */
   readonly leaseTtlMs: number;
   /** How far before the watermark an incremental run starts again, in ms. */
   readonly lookbackMs: number;
   /** Runs kept in `sync_runs` per source. */
   readonly runsKept: number;
+  /** Keep every release read, compressed, in `releases` (for `deno task remap`). */
+  readonly keepRawReleases: boolean;
+  /** Time each cron tick spends re-mapping stored releases after a mapping change, in ms. */
+  readonly remapBudgetMs: number;
 }
 
 /** Thrown by {@linkcode loadConfig} with every problem found, one per line. */
@@ -174,11 +190,28 @@ export function parseDuration(text: string): number | null {
 /** Environment as a plain record; tests pass their own. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+const SIZE_UNITS: Record<string, number> = { "": 1, B: 1, KB: 1_024, MB: 1_048_576 };
+
+/**
+ * Parses a size such as `32MB`, `512KB` or `1048576` (bytes) into bytes (1 KB = 1,024 bytes).
+ * Returns `null` when the text is not of that form.
+ *
+ * @example
+ * ```ts
+ * parseSize("32MB"); // 33554432
+ * ```
+ */
+export function parseSize(text: string): number | null {
+  const m = /^\s*(\d{1,12})\s*(B|KB|MB)?\s*$/i.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * SIZE_UNITS[(m[2] ?? "").toUpperCase()];
+}
+
 /** Collects problems while reading settings, so one error can list them all. */
 class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
-  constructor(readonly env: Env) {}
+  constructor(readonly env: Env, readonly now: number) {}
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -245,11 +278,26 @@ class Reader {
     return this.#fail(name, raw, form, def);
   }
 
+  size(name: string, def: string, min: number, max: number, description: string): number {
+    const form = `a size such as 512KB or 32MB (from ${min} bytes to ${max / 1_048_576}MB)`;
+    const raw = this.#raw({ name, default: def, form, description });
+    const bytes = parseSize(raw ?? def);
+    if (bytes === null || bytes < min || bytes > max) {
+      return this.#fail(name, raw ?? def, form, parseSize(def)!);
+    }
+    return bytes;
+  }
+
   cron(name: string, def: string, description: string): string {
     const raw = this.#raw({ name, default: def, form: CRON_FORM, description });
     if (raw === undefined) return def;
     const text = raw.split(/\s+/).join(" ");
-    return parseCron(text) ? text : this.#fail(name, raw, CRON_FORM, def);
+    const check = checkCron(text);
+    if (check.ok) return text;
+    this.problems.push(
+      `${name}=${JSON.stringify(raw)} is invalid (${check.problem}): expected ${CRON_FORM}.`,
+    );
+    return def;
   }
 
   /** A secret: never echoed in a problem, at least `minLength` characters, no spaces. */
@@ -283,25 +331,66 @@ class Reader {
     return parse(raw ?? def) ?? this.#fail(name, raw ?? def, form, parse(def)!);
   }
 
-  startDate(name: string, def: string, description: string): StartDate {
+  startDate(name: string, def: string, source: SourceId, description: string): StartDate {
     const form = "a date such as 2021-01-01 (UTC) or a span before now such as 90d";
     const raw = this.#raw({ name, default: def, form, description });
     const text = raw ?? def;
+    const fallback: StartDate = { kind: "ago", ms: parseDuration("90d")! };
+    const begins = Date.parse(`${DATA_BEGINS[source]}T00:00:00Z`);
     const ago = parseDuration(text);
-    if (ago !== null) return Object.freeze({ kind: "ago", ms: ago });
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(text)) {
-      const at = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
-      if (!Number.isNaN(at.getTime())) return Object.freeze({ kind: "date", at });
+    if (ago !== null) {
+      if (this.now - ago < begins) {
+        const most = Math.floor((this.now - begins) / 86_400_000);
+        this.problems.push(
+          `${name}=${JSON.stringify(text)} reaches back before the ${source} data begins ` +
+            `(${DATA_BEGINS[source]}): expected a span of at most ${most}d today, or a date ` +
+            `such as ${DATA_BEGINS[source]} for everything.`,
+        );
+        return fallback;
+      }
+      return Object.freeze({ kind: "ago", ms: ago });
     }
-    return this.#fail(name, text, form, { kind: "ago", ms: parseDuration("90d")! });
+    const at = readUtcDate(text);
+    if (at === null) return this.#fail(name, text, form, fallback);
+    if (at.getTime() < begins) {
+      this.problems.push(
+        `${name}=${JSON.stringify(text)} is before the ${source} data begins: expected ` +
+          `${DATA_BEGINS[source]} or later, or a span before now such as 90d.`,
+      );
+      return fallback;
+    }
+    if (at.getTime() > this.now) {
+      this.problems.push(
+        `${name}=${JSON.stringify(text)} is in the future: expected a date before now (from ` +
+          `${DATA_BEGINS[source]}), or a span before now such as 90d.`,
+      );
+      return fallback;
+    }
+    return Object.freeze({ kind: "date", at });
   }
+}
+
+/**
+ * A UTC date `YYYY-MM-DD` or instant `YYYY-MM-DDTHH:MM[:SS[.fff]][Z]` (read as UTC), or
+ * `null`. Days a month does not have (`2021-02-30`) are refused, not rolled over.
+ */
+function readUtcDate(text: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?)?$/.exec(
+    text,
+  );
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec, ms] = m.slice(1).map((v) => Number(v ?? 0));
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+  const same = at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d &&
+    h < 24 && mi < 60 && sec < 60;
+  return same ? at : null;
 }
 
 function readSource(r: Reader, id: SourceId): SourceConfig {
   const P = id.toUpperCase();
   const fts = id === "fts";
   const label = fts ? "Find a Tender" : "Contracts Finder";
-  return Object.freeze({
+  const source: SourceConfig = {
     baseUrl: r.origin(
       `${P}_BASE_URL`,
       fts ? "https://www.find-tender.service.gov.uk" : "https://www.contractsfinder.service.gov.uk",
@@ -336,24 +425,36 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
     startDate: r.startDate(
       `${P}_START_DATE`,
       "90d",
+      id,
       `Where the first ${label} backfill starts (${
         fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
       }); the default fits a free-tier database.`,
     ),
-  });
+  };
+  if (source.overlapMs >= source.windowMs) {
+    r.problems.push(
+      `${P}_OVERLAP (${seconds(source.overlapMs)}) must be shorter than ${P}_WINDOW ` +
+        `(${seconds(source.windowMs)}): consecutive windows would never move forward; expected ` +
+        `an overlap such as ${fts ? "30m" : "1h"}, well under the window.`,
+    );
+  }
+  return Object.freeze(source);
 }
+
+const seconds = (ms: number) => `${ms / 1000}s`;
 
 /**
  * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
- * setting at once. The returned object is deeply frozen and prints without secrets.
+ * setting at once. The returned object is deeply frozen and prints without secrets. `now`
+ * (epoch ms) is what start dates are checked against.
  *
  * @example
  * ```ts
  * const config = loadConfig(Deno.env.toObject());
  * ```
  */
-export function loadConfig(env: Env): Config {
-  const r = new Reader(env);
+export function loadConfig(env: Env, now: number = Date.now()): Config {
+  const r = new Reader(env, now);
   const config = readAll(r);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return freezeWithoutSecrets(config);
@@ -368,7 +469,7 @@ export function loadConfig(env: Env): Config {
  * ```
  */
 export function describeSettings(): readonly SettingDoc[] {
-  const r = new Reader({});
+  const r = new Reader({}, Date.now());
   readAll(r);
   return r.docs;
 }
@@ -409,6 +510,21 @@ function readAll(r: Reader): Config {
       "First wait before retrying a source request after a 5xx, network error or timeout; " +
         "doubles per attempt (with jitter, at most 5 min).",
     ),
+    httpMaxBodyBytes: r.size(
+      "HTTP_MAX_BODY_BYTES",
+      "32MB",
+      65_536,
+      256 * 1_048_576,
+      "Largest source response read; a larger page is asked again with a smaller limit, and " +
+        "a release that alone is larger is quarantined (its start kept).",
+    ),
+    httpMaxRetryAfterMs: r.duration(
+      "HTTP_MAX_RETRY_AFTER",
+      "1h",
+      1_000,
+      "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
+        "throttled until then.",
+    ),
     sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
@@ -423,7 +539,8 @@ function readAll(r: Reader): Config {
         "SYNC_LEASE_TTL",
         "5m",
         1_000,
-        "Lease time to live; renewed after every page, taken over only once expired.",
+        "Lease time to live; renewed after every page and while a source waits, taken over " +
+          "only once expired.",
       ),
       lookbackMs: r.duration(
         "SYNC_LOOKBACK",
@@ -432,6 +549,18 @@ function readAll(r: Reader): Config {
         "How far before the watermark an incremental run reads again (late releases).",
       ),
       runsKept: r.integer("SYNC_RUNS_KEPT", 500, 1, 100_000, "Runs kept in sync_runs per source."),
+      keepRawReleases: r.boolean(
+        "KEEP_RAW_RELEASES",
+        true,
+        "Keep every release read, compressed, in the releases collection (re-mapping without " +
+          "re-fetching); false for tiny databases.",
+      ),
+      remapBudgetMs: r.duration(
+        "REMAP_BUDGET",
+        "2m",
+        1_000,
+        "Time each cron tick spends re-mapping stored releases after a mapping change.",
+      ),
     }),
     kvPath: r.string("KV_PATH", null, "Deno KV database file; unset: Deno's default KV."),
     cron: readCron(r),
@@ -448,12 +577,26 @@ function readAll(r: Reader): Config {
       ),
       corsOrigin: readCorsOrigin(r),
     }),
+    finishedBackfillsShownMs: r.duration(
+      "STATUS_FINISHED_BACKFILLS_FOR",
+      "7d",
+      0,
+      "How long a finished range backfill stays listed on /status and the dashboard.",
+    ),
     platform: readPlatform(r.env),
   };
   if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
     r.problems.push(
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is not allowed: admin, local and config are ` +
         "MongoDB's own databases; choose another name, e.g. procurement.",
+    );
+  }
+  if (config.sync.remapBudgetMs > config.cron.intervalMs / 2) {
+    const { remapBudgetMs } = config.sync, { schedule, intervalMs } = config.cron;
+    r.problems.push(
+      `REMAP_BUDGET (${remapBudgetMs / 1000}s) is too long for SYNC_CRON="${schedule}": the ` +
+        `background re-mapping runs after the sync in each tick; set REMAP_BUDGET to at most ` +
+        `${intervalMs / 2000}s.`,
     );
   }
   if (config.sync.budgetMs > config.cron.intervalMs / 2) {

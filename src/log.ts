@@ -6,7 +6,7 @@
  * ```ts
  * import { getLog, setupLogging } from "./log.ts";
  * setupLogging({ level: "info", secrets: ["s3cret"] });
- * getLog("sync").info("page stored {pages}", { pages: 1 });
+ * getLog("sync").info("page stored", { pages: 1 });
  * ```
  * @module
  */
@@ -20,6 +20,7 @@ import {
   type Sink,
 } from "@logtape/logtape";
 import type { LogLevel } from "./config.ts";
+import { capText, jsonVisible } from "./text.ts";
 
 /** The areas that log; each is a LogTape category under `procurement`. */
 export type LogArea = "sync" | "sources" | "db" | "http" | "app";
@@ -27,9 +28,14 @@ export type LogArea = "sync" | "sources" | "db" | "http" | "app";
 const ROOT = "procurement";
 const secrets = new Set<string>();
 
+/** Longest error text kept for logs, run records and answers; longer ones end in `…`. */
+export const ERROR_TEXT_MAX = 2_000;
+
 /**
  * Removes credentials from any text: the `user:password@` part of every URI and every
- * registered secret (also in its URL-encoded form).
+ * registered secret (also in its URL-encoded and JSON-string forms). One pass over the text
+ * per form: its cost grows linearly with the text, whatever the text holds (it runs on every
+ * log line and every HTTP answer, which carry text from the internet).
  *
  * @example
  * ```ts
@@ -37,7 +43,7 @@ const secrets = new Set<string>();
  * ```
  */
 export function redact(text: string): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi, "$1***@");
+  let out = redactUserinfo(text);
   for (const secret of secrets) {
     out = out.split(secret).join("***");
     // also the forms a secret takes inside a URL or a JSON string
@@ -46,6 +52,47 @@ export function redact(text: string): string {
     }
   }
   return out;
+}
+
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isSchemeChar = (c: number) =>
+  isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // digit + - .
+const SPACE = /\s/;
+/** Characters that end a URI's userinfo: whitespace, `/`, `@`, quotes and angle brackets. */
+const endsUserinfo = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c === 47 || c === 64 || c === 34 || c === 39 || c === 60 || c === 62 || c <= 32 ||
+    (c > 127 && SPACE.test(text[i]));
+};
+
+/**
+ * `scheme://userinfo@` → `scheme://***@`, for every URI in the text (the scheme a letter then
+ * letters, digits, `+`, `-`, `.`). A scan rather than a regular expression: a backtracking
+ * pattern is quadratic on a long run of scheme characters, which anyone can send. Each
+ * `://` is looked at once; the walks back (over scheme characters) and forward (over
+ * userinfo) stop at the next `/` or `:`, so no character is visited more than a few times.
+ */
+function redactUserinfo(text: string): string {
+  let out = "";
+  let copied = 0;
+  let from = 0;
+  for (;;) {
+    const sep = text.indexOf("://", from);
+    if (sep < 0) break;
+    from = sep + 3;
+    let start = sep;
+    while (start > 0 && isSchemeChar(text.charCodeAt(start - 1))) start--;
+    let letter = false;
+    for (let k = start; k < sep && !letter; k++) letter = isLetter(text.charCodeAt(k));
+    if (!letter) continue;
+    let end = from;
+    while (end < text.length && !endsUserinfo(text, end)) end++;
+    if (end === from || text.charCodeAt(end) !== 64) continue; // no "@": no userinfo
+    out += text.slice(copied, from) + "***";
+    copied = end;
+    from = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -75,9 +122,12 @@ export function secretsOfUri(uri: string | null): string[] {
 
 const jsonLines = getJsonLinesFormatter({ categorySeparator: ".", message: "rendered" });
 
-/** A console sink that formats JSON lines and redacts them; `write` is injectable for tests. */
+/**
+ * A console sink that formats JSON lines, redacts them and escapes the characters a terminal
+ * or log viewer would act on (bidi controls, C1); `write` is injectable for tests.
+ */
 export function redactingSink(write: (line: string) => void = console.log): Sink {
-  return (record: LogRecord) => write(redact(jsonLines(record).trimEnd()));
+  return (record: LogRecord) => write(jsonVisible(redact(jsonLines(record).trimEnd())));
 }
 
 /** Options of {@linkcode setupLogging}. */
@@ -105,13 +155,62 @@ export function setupLogging(options: LoggingOptions): void {
   });
 }
 
-/** The logger of one area. */
-export function getLog(area: LogArea): Logger {
-  return getLogger([ROOT, area]);
+/** Data logged with a message, as the line's `properties`. */
+export type LogProperties = Readonly<Record<string, unknown>>;
+
+/**
+ * The logger of one area. A message is always literal text, never a template: LogTape reads
+ * `{name}` in a message as a placeholder, and messages carry text from the internet (FTS's
+ * JSON 400 bodies, quarantine summaries). Data goes in `properties`.
+ */
+export interface Log {
+  debug(message: string, properties?: LogProperties): void;
+  info(message: string, properties?: LogProperties): void;
+  warn(message: string, properties?: LogProperties): void;
+  error(message: string, properties?: LogProperties): void;
+  fatal(message: string, properties?: LogProperties): void;
 }
 
-/** Text of any thrown value, redacted, for logs, records and HTTP answers. */
+/**
+ * The logger of one area (see {@linkcode Log}).
+ *
+ * @example
+ * ```ts
+ * getLog("sources").warn(`fts: throttled; retrying in ${ms} ms`, { source: "fts", waitMs: ms });
+ * ```
+ */
+export function getLog(area: LogArea): Log {
+  const logger: Logger = getLogger([ROOT, area]);
+  const at =
+    (level: "debug" | "info" | "warn" | "error" | "fatal") =>
+    (message: string, properties: LogProperties = {}) =>
+      logger[level](literal(message), { ...properties });
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+  };
+}
+
+/** A message LogTape renders as written: its braces doubled, the template escape. */
+function literal(message: string): string {
+  return message.includes("{") || message.includes("}")
+    ? message.replaceAll("{", "{{").replaceAll("}", "}}")
+    : message;
+}
+
+/**
+ * Text of any thrown value, redacted and capped at {@linkcode ERROR_TEXT_MAX} characters,
+ * for logs, records and HTTP answers (redacted first, so a cut never leaves half a secret).
+ *
+ * @example
+ * ```ts
+ * errorText(new Error("boom")); // "Error: boom"
+ * ```
+ */
 export function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return redact(text);
+  return capText(redact(text), ERROR_TEXT_MAX);
 }

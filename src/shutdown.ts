@@ -34,6 +34,14 @@ export function shutdown(): Promise<void> {
   return running;
 }
 
+/**
+ * Whether shutdown has begun: failures after it are its consequences (a closed database
+ * client), not new causes, and must not be reported as such.
+ */
+export function isShuttingDown(): boolean {
+  return running !== null;
+}
+
 /** Makes SIGINT and SIGTERM run the cleanups, then exit (code 0). Call once, from main.ts. */
 export function installShutdownSignals(): void {
   if (installed) return;

@@ -4,6 +4,7 @@ import {
   describeSettings,
   loadConfig,
   parseDuration,
+  parseSize,
   redactUri,
 } from "../src/config.ts";
 
@@ -101,7 +102,8 @@ Deno.test("SYNC_CRON: hourly by default; a 5-field expression; its interval must
   assertEquals(config.cron, { schedule: "0 * * * *", intervalMs: 3_600_000, onStart: false });
   assertEquals(loadConfig({ SYNC_CRON: " */30  *  * * * " }).cron.schedule, "*/30 * * * *");
   const bad = assertThrows(() => loadConfig({ SYNC_CRON: "hourly" }), ConfigError);
-  assertStringIncludes(bad.message, 'SYNC_CRON="hourly" is invalid: expected a 5-field cron');
+  assertStringIncludes(bad.message, 'SYNC_CRON="hourly" is invalid (it has 1 fields, not 5)');
+  assertStringIncludes(bad.message, "expected a 5-field cron");
   const tight = assertThrows(() => loadConfig({ SYNC_CRON: "*/10 * * * *" }), ConfigError);
   assertStringIncludes(tight.message, "SYNC_BUDGET (600s) is too long for SYNC_CRON=");
   assertStringIncludes(tight.message, "at most 300s");
@@ -129,6 +131,61 @@ Deno.test("SYNC_ON_START reads true/false forms and refuses others", () => {
   assertEquals(loadConfig({ SYNC_ON_START: "no" }).cron.onStart, false);
   const error = assertThrows(() => loadConfig({ SYNC_ON_START: "maybe" }), ConfigError);
   assertStringIncludes(error.message, 'SYNC_ON_START="maybe" is invalid: expected true or false');
+});
+
+Deno.test("settings that validated but could not work are refused, all in one ConfigError", () => {
+  // Issue 11: each of these passed validation, then Deno panicked (InvalidCron), threw an
+  // uncaught TypeError, every run failed with a RangeError, or /status said "ok" forever.
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  const error = assertThrows(
+    () =>
+      loadConfig({
+        SYNC_CRON: "0 0 31 2 *",
+        FTS_WINDOW: "1h",
+        FTS_OVERLAP: "2h",
+        FTS_START_DATE: "9999-12-31",
+        CF_START_DATE: "99999999d",
+      }, now),
+    ConfigError,
+  );
+  assertEquals(error.problems.length, 4, error.message);
+  assertStringIncludes(error.message, 'SYNC_CRON="0 0 31 2 *" is invalid (it never fires');
+  assertStringIncludes(
+    error.message,
+    "FTS_OVERLAP (7200s) must be shorter than FTS_WINDOW (3600s)",
+  );
+  assertStringIncludes(error.message, 'FTS_START_DATE="9999-12-31" is in the future');
+  assertStringIncludes(error.message, 'CF_START_DATE="99999999d" reaches back before the cf data');
+  assertStringIncludes(error.message, "at most 4710d today"); // 2014-01-01 → 2026-11-24
+  const steps = assertThrows(() => loadConfig({ SYNC_CRON: "*/99 * * * *" }, now), ConfigError);
+  assertStringIncludes(steps.message, "step outside 1-59");
+});
+
+Deno.test("start dates must lie between the data's beginning and now", () => {
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  const early = assertThrows(
+    () => loadConfig({ FTS_START_DATE: "2020-12-31", CF_START_DATE: "2013-06-01" }, now),
+    ConfigError,
+  );
+  assertEquals(early.problems.length, 2);
+  assertStringIncludes(early.message, "expected 2021-01-01 or later");
+  assertStringIncludes(early.message, "expected 2014-01-01 or later");
+  assertThrows(() => loadConfig({ FTS_START_DATE: "2021-02-30" }, now), ConfigError, "FTS_START");
+  const c = loadConfig({ FTS_START_DATE: "2021-01-01", CF_START_DATE: "2014-01-01T00:00" }, now);
+  assertEquals(c.sources.cf.startDate, { kind: "date", at: new Date("2014-01-01T00:00:00Z") });
+  assertEquals(loadConfig({ CF_START_DATE: "4710d" }, now).sources.cf.startDate.kind, "ago");
+});
+
+Deno.test("body and Retry-After limits: sizes and durations with defaults well under Deploy's", () => {
+  const config = loadConfig({});
+  assertEquals(config.httpMaxBodyBytes, 32 * 1_048_576);
+  assertEquals(config.httpMaxRetryAfterMs, 3_600_000);
+  assertEquals(config.finishedBackfillsShownMs, 7 * 86_400_000);
+  assertEquals(loadConfig({ HTTP_MAX_BODY_BYTES: "512KB" }).httpMaxBodyBytes, 524_288);
+  assertEquals(parseSize("2MB"), 2_097_152);
+  assertEquals(parseSize("1e9"), null);
+  const bad = assertThrows(() => loadConfig({ HTTP_MAX_BODY_BYTES: "600MB" }), ConfigError);
+  assertStringIncludes(bad.message, 'HTTP_MAX_BODY_BYTES="600MB" is invalid: expected a size');
 });
 
 Deno.test("Deno Deploy is recognised by the variables it sets; they are not settings", () => {

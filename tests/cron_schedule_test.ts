@@ -1,5 +1,11 @@
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { cronIntervalMs, parseCron } from "../src/cron_schedule.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import { checkCron, cronIntervalMs, parseCron } from "../src/cron_schedule.ts";
 import { loadConfig } from "../src/config.ts";
 import { contractsCollection } from "../src/db/contracts.ts";
 import { ensureIndexes } from "../src/db/indexes.ts";
@@ -24,7 +30,9 @@ Deno.test("parseCron reads the 5-field forms Deno.cron takes, and refuses the re
   assertEquals(parseCron("0 * * * *")?.minutes, new Set([0]));
   assertEquals(parseCron("*/20 1-3 * * *")?.minutes, new Set([0, 20, 40]));
   assertEquals(parseCron("*/20 1-3 * * *")?.hours, new Set([1, 2, 3]));
-  assertEquals(parseCron("0 0 * * 7")?.daysOfWeek, new Set([0]), "7 is Sunday");
+  // Deno reads day of week 1-7 with 1 = Sunday (measured: "* * * * 2" fires on Mondays)
+  assertEquals(parseCron("0 0 * * 1")?.daysOfWeek, new Set([0]), "1 is Sunday");
+  assertEquals(parseCron("0 0 * * 7")?.daysOfWeek, new Set([6]), "7 is Saturday");
   assertEquals(parseCron("5,35 */6 1 1,7 *")?.months, new Set([1, 7]));
   for (
     const bad of [
@@ -38,6 +46,7 @@ Deno.test("parseCron reads the 5-field forms Deno.cron takes, and refuses the re
       "@hourly",
       "0 * * JAN *",
       "5-1 * * * *",
+      "0 0 * * 0",
     ]
   ) {
     assertEquals(parseCron(bad), null, bad);
@@ -50,8 +59,47 @@ Deno.test("cronIntervalMs is the shortest gap between two ticks", () => {
   assertEquals(gap("0 * * * *"), 60);
   assertEquals(gap("0,50 * * * *"), 10);
   assertEquals(gap("0 */6 * * *"), 360);
-  assertEquals(gap("0 0 * * 1"), 7 * 1440);
+  assertEquals(gap("0 0 * * 2"), 7 * 1440);
   assertEquals(gap("0 23,1 * * *"), 120, "across midnight");
+});
+
+Deno.test("checkCron refuses what Deno.cron panics or throws on, saying why", () => {
+  // Each of these passed validation before and then made Deno panic (InvalidCron) or throw
+  // an uncaught TypeError at start-up (issue 11); the set was checked against Deno 2.9.6.
+  const problems: Record<string, RegExp> = {
+    "0 0 31 2 *": /never fires/,
+    "0 0 30 2 *": /never fires/,
+    "0 0 31 4 *": /never fires/,
+    "0 0 30,31 2 *": /never fires/,
+    "*/99 * * * *": /minute field "\*\/99" has a step outside 1-59/,
+    "*/60 * * * *": /step outside 1-59/,
+    "0 */24 * * *": /hour field .* step outside 1-23/,
+    "0 0 */31 * *": /day of month field .* step outside 1-30/,
+    "0 0 1 */12 *": /month field .* step outside 1-11/,
+    "0 0 * * 0": /day of week field "0" is outside 1-7/,
+    "0 0 * * 0-6": /outside 1-7/,
+    "30 2": /has 2 fields, not 5/,
+  };
+  for (const [expression, why] of Object.entries(problems)) {
+    const check = checkCron(expression);
+    assertMatch(check.ok ? "accepted" : check.problem, why, expression);
+  }
+  // and what Deno accepts stays accepted
+  for (
+    const fine of [
+      "0 0 29 2 *",
+      "0 0 31 2 1",
+      "0 0 31 2,3 *",
+      "*/59 * * * *",
+      "0-10/20 * * * *",
+      "5/15 * * * *",
+      "0 0 * * */6",
+      "0 0 * * 7",
+      "0 0 1-31/30 * *",
+    ]
+  ) {
+    assert(checkCron(fine).ok, fine);
+  }
 });
 
 Deno.test("the cron's name and backoff fit Deno Deploy's limits", () => {

@@ -127,6 +127,24 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "a port clash prints one FATAL, naming the port, and no false MongoDB one",
+  ignore: jongodbBinary() === null,
+  fn: async () => {
+    // Before issue 11 the shutdown after the clash closed the database client under the
+    // start-up, which then printed a second FATAL blaming MONGODB_URI.
+    using taken = Deno.listen({ hostname: "0.0.0.0", port: 0 });
+    const port = (taken.addr as Deno.NetAddr).port;
+    const { code, output } = await runMainToExit({ PORT: String(port), SYNC_ON_START: "true" });
+    assertEquals(code, 1);
+    const fatal = output.split("\n").filter((l) => l.includes('"FATAL"'));
+    assertEquals(fatal.length, 1, output);
+    assertStringIncludes(fatal[0], `Cannot listen on port ${port}`);
+    const errors = output.split("\n").filter((l) => /"level":"(ERROR|FATAL)"/.test(l));
+    assert(!errors.some((l) => l.includes("MONGODB_URI")), errors.join("\n"));
+  },
+});
+
 /** Pids of the children of `pid` (Linux), e.g. an embedded MongoDB it started. */
 async function childrenOf(pid: number): Promise<string[]> {
   const found: string[] = [];

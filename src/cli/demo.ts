@@ -72,6 +72,9 @@ export function demoEnv(
     KV_PATH: kvPath,
     PORT: String(port),
     LOG_LEVEL: "info",
+    // The demo's embedded jongodb applies each update in time linear in the collection's
+    // size: raw-release upserts would take the dashboard from seconds to minutes.
+    KEEP_RAW_RELEASES: "false",
   };
 }
 

@@ -287,7 +287,9 @@ async function apiCheck(
       return {
         status: "warn",
         name,
-        detail: `${origin}: no request sent, the request budget is spent`,
+        detail: page.throttledUntil === null
+          ? `${origin}: no request sent, the request budget is spent`
+          : `${origin}: throttled by the API until ${new Date(page.throttledUntil).toISOString()}`,
         fix: "Run the doctor again in a minute.",
       };
     }

@@ -5,7 +5,7 @@
  * `{"ok":true,"contract":…,"buyers":[…]}` or `{"ok":false,"releaseId":…,"reason":…,"error":…}`.
  *
  * Exit status: 0 when every release mapped, 1 when some did not, 2 when the input could not
- * be read at all (bad arguments, unreadable file, not JSON, no releases).
+ * be read at all (bad arguments, unreadable file, not JSON, no releases, an empty list).
  *
  * @example
  * ```sh
@@ -14,21 +14,35 @@
  * ```
  * @module
  */
-import type { SourceId } from "../ocds/documents.ts";
+import type { Db } from "mongodb";
+import { ConfigError, loadConfig } from "../config.ts";
+import { type Contract, MAPPING_VERSION, type SourceId } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
 import { sourceOfOcid } from "../ocds/notice.ts";
+import { jsonVisible, visibleText } from "../text.ts";
 
-const USAGE = `usage: deno task map [FILE|-] [--source fts|cf]
+const USAGE = `usage: deno task map [FILE|-] [--source fts|cf] [--compare-db]
 
 Maps OCDS releases to contract documents and prints one JSON line per release.
 FILE holds a release package, an array of releases, or one release; stdin when omitted or "-".
 Without --source, each release's source is guessed from its ocid prefix
 (ocds-h6vhtk → fts, ocds-b5fd17 → cf), else from the package's uri.
-Exit: 0 all mapped, 1 some failed, 2 input unreadable.`;
+With --compare-db, each line instead names the fields that differ from the stored contract of
+the same notice (MONGODB_URI, MONGODB_DB): {"ok":true,"noticeId",…,"stored":true,"changed":{…}}.
+Each contract line holds every field of the stored document (mapping version ${MAPPING_VERSION}):
+estimate and awarded values, deadline, duration, delivery regions, procedure flags, legal
+regime, suitability, lots, documents, amendments, warnings.
+Exit: 0 all mapped, 1 some failed, 2 input unreadable or without releases.`;
 
 /** Parsed command line, or a usage problem. */
 export type MapArgs =
-  | { readonly kind: "run"; readonly file: string | null; readonly source: SourceId | null }
+  | {
+    readonly kind: "run";
+    readonly file: string | null;
+    readonly source: SourceId | null;
+    /** Print only what differs from the stored contract of each notice. */
+    readonly compareDb?: boolean;
+  }
   | { readonly kind: "help" }
   | { readonly kind: "bad"; readonly message: string };
 
@@ -44,9 +58,14 @@ export type MapArgs =
 export function parseMapArgs(args: readonly string[]): MapArgs {
   let file: string | null = null;
   let source: SourceId | null = null;
+  let compareDb = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "-h" || a === "--help") return { kind: "help" };
+    if (a === "--compare-db") {
+      compareDb = true;
+      continue;
+    }
     if (a === "--source" || a.startsWith("--source=")) {
       const v = a === "--source" ? args[++i] : a.slice("--source=".length);
       if (v !== "fts" && v !== "cf") {
@@ -64,7 +83,7 @@ export function parseMapArgs(args: readonly string[]): MapArgs {
       file = a === "-" ? null : a;
     }
   }
-  return { kind: "run", file, source };
+  return compareDb ? { kind: "run", file, source, compareDb } : { kind: "run", file, source };
 }
 
 /** The releases in a parsed document and the package's `uri`, or why there are none. */
@@ -127,13 +146,80 @@ export function mapLine(raw: unknown, source: SourceId | null, uri: string | nul
   );
 }
 
+/** Bookkeeping of a stored contract, not part of what the mapper produces. */
+const BOOKKEEPING = new Set(["_id", "firstSeenAt", "updatedAt", "contentHash"]);
+
+/**
+ * The fields of `mapped` whose value differs from `stored` (compared as JSON, so dates
+ * compare by instant), with both values; a field only one side has counts as different.
+ *
+ * @example
+ * ```ts
+ * import { changedFields } from "./map.ts";
+ * changedFields({ title: "A", valueMax: 1 }, { title: "B", valueMax: 1 });
+ * // { title: { stored: "A", mapped: "B" } }
+ * ```
+ */
+export function changedFields(
+  stored: Record<string, unknown>,
+  mapped: Record<string, unknown>,
+): Record<string, { stored: unknown; mapped: unknown }> {
+  const changed: Record<string, { stored: unknown; mapped: unknown }> = {};
+  for (const key of new Set([...Object.keys(stored), ...Object.keys(mapped)])) {
+    if (BOOKKEEPING.has(key)) continue;
+    if (JSON.stringify(stored[key]) !== JSON.stringify(mapped[key])) {
+      changed[key] = { stored: stored[key] ?? null, mapped: mapped[key] ?? null };
+    }
+  }
+  return changed;
+}
+
+/** A `mapLine` result turned into its comparison with the stored contract. */
+async function compareLine(db: Db, line: string): Promise<string> {
+  const parsed = JSON.parse(line) as { ok: boolean; contract?: Contract };
+  if (!parsed.ok || parsed.contract === undefined) return line;
+  const c = parsed.contract;
+  const { contractsCollection } = await import("../db/contracts.ts");
+  const stored = await contractsCollection(db).findOne({ source: c.source, noticeId: c.noticeId });
+  const head = { ok: true, source: c.source, noticeId: c.noticeId, releaseId: c.releaseId };
+  if (stored === null) return JSON.stringify({ ...head, stored: false, changed: null });
+  // Both sides through JSON, so a stored Date and a mapped one compare alike.
+  const before = JSON.parse(JSON.stringify(stored)) as Record<string, unknown>;
+  return JSON.stringify({
+    ...head,
+    stored: true,
+    storedReleaseId: stored.releaseId,
+    changed: changedFields(before, parsed.contract as unknown as Record<string, unknown>),
+  });
+}
+
+async function openStoredContracts(): Promise<Db | string> {
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (e) {
+    return e instanceof ConfigError ? e.message : String(e);
+  }
+  if (config.mongodbUri === null) {
+    return "--compare-db needs MONGODB_URI (and MONGODB_DB): the stored contracts to compare with";
+  }
+  try {
+    // Loaded only here: the MongoDB driver would slow every plain `map` down.
+    const { connectDatabase } = await import("../db/client.ts");
+    return await connectDatabase(config.mongodbUri, config.mongodbDb);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e); // names the host, never credentials
+  }
+}
+
 async function readInput(file: string | null): Promise<Uint8Array> {
   if (file !== null) return await Deno.readFile(file);
   return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
 }
 
 function fail(message: string): number {
-  console.error(`map: ${message}`);
+  // file names and parse errors quote the input: nothing in it may ring or reorder a terminal
+  console.error(visibleText(`map: ${message}`, { carriageReturn: true }));
   return 2;
 }
 
@@ -171,11 +257,26 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const found = releasesIn(doc);
   if ("problem" in found) return fail(`${where}: ${found.problem}`);
-  const lines = found.releases.map((raw) => mapLine(raw, parsed.source, found.uri));
-  if (lines.length > 0) {
-    await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+  // An empty list maps "successfully" to nothing, which would hide a wrong file or query.
+  if (found.releases.length === 0) return fail(`${where} holds no releases (an empty list)`);
+  let lines = found.releases.map((raw) => mapLine(raw, parsed.source, found.uri));
+  const ok = lines.every((l) => l.startsWith('{"ok":true'));
+  if (parsed.compareDb) {
+    const db = await openStoredContracts();
+    if (typeof db === "string") return fail(db);
+    try {
+      const compared: string[] = [];
+      for (const line of lines) compared.push(await compareLine(db, line));
+      lines = compared;
+    } finally {
+      await (await import("../db/client.ts")).closeMongoClients();
+    }
   }
-  return lines.every((l) => l.startsWith('{"ok":true')) ? 0 : 1;
+  // JSON escapes C0 controls but leaves bidi overrides and C1 raw: escape those too (the
+  // JSON means the same), so a release cannot reorder or hide what a terminal shows
+  const shown = lines.map(jsonVisible).join("\n") + "\n";
+  await Deno.stdout.write(new TextEncoder().encode(shown));
+  return ok ? 0 : 1;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -13,13 +13,15 @@ import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import type { RunDoc } from "../db/runs.ts";
 import type { Progress } from "../sync/engine.ts";
+import { visibleText } from "../text.ts";
 import { engineDeps, openKv, syncSources } from "../sync/wiring.ts";
 import { parseFlags, UsageError } from "./flags.ts";
 
 /** Parsed command line. */
 export interface SyncArgs {
   readonly sources: readonly SourceId[];
-  readonly range: { readonly from: Date; readonly to: Date } | null;
+  /** `to` is `null` without `--to`: up to now, in the one stream of that start. */
+  readonly range: { readonly from: Date; readonly to: Date | null } | null;
   readonly maxPages: number | undefined;
   readonly budgetMs: number | undefined;
 }
@@ -63,8 +65,10 @@ export function parseSyncArgs(args: readonly string[], now: Date): SyncArgs {
   const from = date("from");
   const to = date("to");
   if (to && !from) throw new UsageError(`--to needs --from.\n${USAGE}`);
-  const range = from ? { from, to: to ?? now } : null;
-  if (range && range.from >= range.to) throw new UsageError("--from must be before --to.");
+  const range = from ? { from, to: to ?? null } : null;
+  if (range && range.from >= (range.to ?? now)) {
+    throw new UsageError(range.to ? "--from must be before --to." : "--from must be in the past.");
+  }
   const pages = values.get("max-pages");
   if (pages !== undefined && !/^[1-9]\d*$/.test(pages)) {
     throw new UsageError(`--max-pages must be a positive integer, not ${JSON.stringify(pages)}.`);
@@ -85,7 +89,7 @@ export function progressLine(p: Progress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.releases / seconds : 0;
   const eta = p.done > 0 && p.done < 1 ? (seconds / p.done) * (1 - p.done) : null;
-  const at = p.window ? p.window.from.toISOString().slice(0, 16) : "caught up";
+  const at = p.at ?? (p.window ? p.window.from.toISOString().slice(0, 16) : "caught up");
   return `${p.source}  pages ${p.pages}  releases ${p.releases}  ${rate.toFixed(1)}/s  at ${at}  ` +
     `${(p.done * 100).toFixed(1)}%${eta === null ? "" : `  ETA ${formatSeconds(eta)}`}`;
 }
@@ -96,9 +100,33 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)}h`;
 }
 
-/** Whether a run ended well (the next run simply continues). */
+/**
+ * Whether a run ended well (the next run simply continues): caught up, or stopped by its
+ * budget, its page limit or the API's throttling.
+ */
 export function endedWell(run: RunDoc): boolean {
-  return run.outcome === "caught-up" || run.outcome === "budget" || run.outcome === "page-limit";
+  return ["caught-up", "budget", "page-limit", "throttled"].includes(run.outcome);
+}
+
+/**
+ * A run's summary line for the terminal: its control characters and bidi controls made
+ * visible, since its error and position quote upstream text.
+ *
+ * @example
+ * ```ts
+ * console.log(summaryLine(run)); // "fts: caught-up — 3 pages, 250 releases (…)"
+ * ```
+ */
+export function summaryLine(run: RunDoc): string {
+  const until = run.throttledUntil ? ` until ${run.throttledUntil.toISOString()}` : "";
+  return visibleText(
+    `${run.source}: ${run.outcome}${until} — ${run.pages} pages, ${run.releases} releases ` +
+      `(${run.inserted} new, ${run.updated} updated, ${run.unchanged} unchanged, ` +
+      `${run.stale} stale, ${run.quarantined} quarantined), ${run.requests} requests, ` +
+      `${run.retries} retries, ${run.waitedSeconds}s waited` +
+      (run.error ? `\n  ${run.error}` : ""),
+    { carriageReturn: true },
+  );
 }
 
 async function main(): Promise<number> {
@@ -112,12 +140,12 @@ async function main(): Promise<number> {
     args = parseSyncArgs(Deno.args, new Date());
     config = loadConfig(Deno.env.toObject());
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : errorText(error));
+    console.error(visibleText(error instanceof ConfigError ? error.message : errorText(error)));
     return 2;
   }
   setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
   const open = await openDatabase(config).catch((error) => {
-    console.error(errorText(error));
+    console.error(visibleText(errorText(error)));
     return null;
   });
   if (!open) return 1;
@@ -127,7 +155,7 @@ async function main(): Promise<number> {
     db: open.db,
     kv,
     onProgress: (p) => {
-      const line = progressLine(p);
+      const line = visibleText(progressLine(p), { carriageReturn: true });
       if (tty) Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`));
       else console.error(line);
     },
@@ -140,15 +168,7 @@ async function main(): Promise<number> {
       budgetMs: args.budgetMs,
     });
     if (tty) console.error("");
-    for (const run of runs) {
-      console.log(
-        `${run.source}: ${run.outcome} — ${run.pages} pages, ${run.releases} releases ` +
-          `(${run.inserted} new, ${run.updated} updated, ${run.unchanged} unchanged, ` +
-          `${run.stale} stale, ${run.quarantined} quarantined), ${run.requests} requests, ` +
-          `${run.retries} retries, ${run.waitedSeconds}s waited` +
-          (run.error ? `\n  ${run.error}` : ""),
-      );
-    }
+    for (const run of runs) console.log(summaryLine(run));
     return runs.every(endedWell) ? 0 : 1;
   } finally {
     kv.close();

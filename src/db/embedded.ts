@@ -86,19 +86,20 @@ export async function startEmbeddedMongo(options: EmbeddedOptions = {}): Promise
 }
 
 /**
- * A tiny supervisor between us and jongodb, so the server never outlives this process: it
- * starts the server, then blocks reading its stdin — a pipe only we hold. Whatever ends us
- * (exit, SIGKILL, a `--watch` restart, `timeout`), the kernel closes that pipe, the read
- * returns, and the supervisor stops the server. Ctrl-C reaches the whole process group, and
- * the trap stops the server then too.
+ * A tiny supervisor between us and jongodb, so the server never outlives this process. A
+ * watcher, a process of its own, blocks reading a pipe only we hold (the supervisor's stdin,
+ * kept as fd 3). Whatever ends us (exit, an uncaught error — on which Deno kills its
+ * children —, SIGKILL, a `--watch` restart, `timeout`), the kernel closes that pipe, the read
+ * returns and the watcher stops the server, even when the supervisor shell itself was killed.
+ * Ctrl-C reaches the whole process group, and the trap stops the server then too.
  */
 const SUPERVISOR = [
-  '"$@" & server=$!',
+  "exec 3<&0",
+  '"$@" 3<&- </dev/null & server=$!',
   'echo "JONGODB_PID=$server"',
-  'stop() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; exit 0; }',
-  "trap stop INT TERM HUP",
-  "cat >/dev/null",
-  "stop",
+  '(cat <&3 >/dev/null; kill "$server" 2>/dev/null) &',
+  "trap 'kill \"$server\" 2>/dev/null; exit 0' INT TERM HUP",
+  'wait "$server"',
 ].join("\n");
 
 async function readAnnouncedUri(

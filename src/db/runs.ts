@@ -19,6 +19,11 @@ export type RunOutcome =
   | "caught-up"
   /** The run's time budget was spent; the next run resumes from the cursor. */
   | "budget"
+  /**
+   * The API throttled us for longer than the run had left (`throttledUntil` says until
+   * when); the next run resumes from the cursor.
+   */
+  | "throttled"
   /** The run's page limit was reached. */
   | "page-limit"
   /** Another holder has the source's lease: nothing was done. */
@@ -78,7 +83,15 @@ export function runRecord(
     & Pick<RunDoc, "_id" | "source" | "streamId" | "trigger" | "startedAt" | "endedAt" | "outcome">
     & Partial<RunDoc>,
 ): RunDoc {
-  return { ...zeroFigures(), from: null, to: null, error: null, warnings: [], ...run };
+  return {
+    ...zeroFigures(),
+    from: null,
+    to: null,
+    error: null,
+    throttledUntil: null,
+    warnings: [],
+    ...run,
+  };
 }
 
 /** One run of one stream. */
@@ -95,6 +108,8 @@ export interface RunDoc extends Readonly<RunFigures> {
   readonly to: { readonly window: DateWindow | null; readonly cursor: string | null } | null;
   /** The error, redacted, when `outcome` is `error`; the holder when `lease-held`. */
   readonly error: string | null;
+  /** Until when the API throttles us, when `outcome` is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: readonly string[];
 }
 

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { Collection, Db, MatchKeysAndValues } from "mongodb";
+import type { Collection, Db, Filter, MatchKeysAndValues } from "mongodb";
 import type { SourceId } from "../config.ts";
 import type { DateWindow } from "../sources/source.ts";
 
@@ -67,6 +67,11 @@ export interface SyncStateDoc {
   readonly days?: Readonly<Record<string, number>>;
   readonly status: "running" | "ok" | "error";
   readonly lastError: SyncError | null;
+  /**
+   * Until when the API throttles this stream (its last run stopped on a throttling wait
+   * that outlasted it); `null` once a page is read again. Absent on states saved before.
+   */
+  readonly throttledUntil?: Date | null;
   readonly lastRunId: string | null;
   readonly lastSuccessAt: Date | null;
   /** Fencing token of the last writer. */
@@ -85,9 +90,41 @@ export function syncStateCollection(db: Db): Collection<SyncStateDoc> {
   return db.collection<SyncStateDoc>("sync_state");
 }
 
-/** The id of an operator's range backfill stream. */
-export function rangeStreamId(source: SourceId, from: Date, to: Date): string {
-  return `${source}:range:${from.toISOString()}:${to.toISOString()}`;
+/**
+ * The id of an operator's range backfill stream. A range without an end (`to` = `null`, "up
+ * to now") has one stream per start, so asking for it again continues or re-reads that one
+ * instead of adding a stream per request.
+ */
+export function rangeStreamId(source: SourceId, from: Date, to: Date | null): string {
+  return `${source}:range:${from.toISOString()}:${to === null ? "now" : to.toISOString()}`;
+}
+
+/**
+ * How far past "now" a position may lie before it counts as in the future (clocks of two
+ * instances differ a little; a start date of 9999-12-31 differs a lot).
+ */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * The stream's position when it lies in the future (its range start, window or watermark
+ * later than `now` + {@linkcode FUTURE_TOLERANCE_MS}), else `null`. Such a stream would
+ * never read anything and look caught up forever.
+ *
+ * @example
+ * ```ts
+ * futurePosition(state, Date.now()); // e.g. 9999-12-31T00:00:00.000Z
+ * ```
+ */
+export function futurePosition(
+  state: Pick<SyncStateDoc, "watermark"> & Partial<Pick<SyncStateDoc, "rangeFrom" | "window">>,
+  now: number,
+): Date | null {
+  const candidates = [state.rangeFrom ?? null, state.window?.from ?? null, state.watermark];
+  let latest: Date | null = null;
+  for (const d of candidates) {
+    if (d && d.getTime() > now + FUTURE_TOLERANCE_MS && (!latest || d > latest)) latest = d;
+  }
+  return latest;
 }
 
 /** Reads a stream's state, or `null` when it has never run. */
@@ -95,9 +132,26 @@ export function loadState(db: Db, streamId: string): Promise<SyncStateDoc | null
   return syncStateCollection(db).findOne({ _id: streamId });
 }
 
-/** Every stream of a source (main first), for the status page. */
-export function listStates(db: Db, source?: SourceId): Promise<SyncStateDoc[]> {
-  return syncStateCollection(db).find(source ? { source } : {}).sort({ kind: 1, _id: 1 }).toArray();
+/**
+ * Every stream of a source (main first), for the status page. With `finishedBefore`, range
+ * streams that finished (status `ok`, no window left) and were last written before it are
+ * left out: they stay in the collection, but the page does not grow with every backfill.
+ */
+export function listStates(
+  db: Db,
+  source?: SourceId,
+  options: { finishedBefore?: Date } = {},
+): Promise<SyncStateDoc[]> {
+  const filter: Filter<SyncStateDoc> = source ? { source } : {};
+  if (options.finishedBefore) {
+    filter.$or = [
+      { kind: "main" },
+      { status: { $ne: "ok" } },
+      { window: { $ne: null } },
+      { updatedAt: { $gte: options.finishedBefore } },
+    ];
+  }
+  return syncStateCollection(db).find(filter).sort({ kind: 1, _id: 1 }).toArray();
 }
 
 /** What a state write adds besides its `$set`. */

@@ -15,7 +15,12 @@
  *
  * `POST` routes need `Authorization: Bearer <SYNC_TRIGGER_TOKEN>` (`401` without or wrong,
  * `403` when no token is configured). Routes that read data answer `503` while the database is
- * not ready.
+ * not ready or unreachable. A query parameter given twice answers `400`.
+ *
+ * Nothing the caller sent is echoed in an answer before the token is checked: not the path
+ * (a `404` lists the routes instead), not a run id, not a parameter's name unless it is one
+ * of ours. Answers are redacted, so an echo would turn a guess of a secret into `***` and
+ * confirm it.
  *
  * @example
  * ```ts
@@ -27,6 +32,7 @@
 import type { Config } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
 import { runsCollection } from "../db/runs.ts";
+import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
 import { nextCronTick, parseCron } from "../cron_schedule.ts";
@@ -44,7 +50,10 @@ export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
-  readonly config: Pick<Config, "sync" | "cron" | "triggerToken" | "api" | "platform">;
+  readonly config: Pick<
+    Config,
+    "sync" | "cron" | "triggerToken" | "api" | "platform" | "finishedBackfillsShownMs"
+  >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
   /** Current time, epoch ms (default `Date.now`). */
@@ -74,6 +83,23 @@ export interface App {
 
 class NotReady extends Error {}
 
+/** Every route, for the `404` answer (which never repeats the path it was asked). */
+const ROUTE_LIST = "GET /health, GET /status, GET /, GET /runs/{id}, POST /sync, " +
+  "POST /backfill, POST /quarantine/retry";
+
+/** Query parameters some route reads: only these are ever named back in an answer. */
+const KNOWN_PARAMS = new Set(["source", "from", "to", "limit", "refresh"]);
+
+/** The first query parameter given more than once, or `null`. */
+function repeatedParam(params: URLSearchParams): string | null {
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return null;
+}
+
 /**
  * Builds the app.
  *
@@ -100,7 +126,8 @@ export function createApp(deps: AppDeps): App {
       ]);
     } catch (error) {
       if (error instanceof NotReady) throw error;
-      throw new NotReady(errorText(error));
+      // the reason (which names the host) goes to the log once, at start-up: not to clients
+      throw new NotReady();
     } finally {
       clearTimeout(timer);
     }
@@ -116,6 +143,7 @@ export function createApp(deps: AppDeps): App {
       intervalMs: config.cron.intervalMs,
       now: now(),
       firstRunDueAt,
+      finishedBackfillsShownMs: config.finishedBackfillsShownMs,
       warnings: deps.warnings?.() ?? [],
       deploymentId: config.platform.deploymentId,
     });
@@ -128,6 +156,7 @@ export function createApp(deps: AppDeps): App {
     firstRunDueAt,
     ttlMs: deps.dashboardTtlMs,
     warnings: deps.warnings,
+    finishedBackfillsShownMs: config.finishedBackfillsShownMs,
   });
   const api = createApi({
     readToken: config.api.readToken,
@@ -180,14 +209,16 @@ export function createApp(deps: AppDeps): App {
     }
     return problem(
       404,
-      `No run ${id}: it is unknown, or it ran on another instance and ` +
-        "has not finished yet (runs are recorded when they end).",
+      "No such run: the id is unknown, or the run is on another instance and has not " +
+        "finished yet (runs are recorded when they end).",
     );
   };
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    /** The route as logs and answers name it (a run id is the caller's text: not echoed). */
+    let route = path;
     try {
       const answer = await api.handle(request, url, db) ?? await explorer.handle(request, url, db);
       if (answer) {
@@ -197,20 +228,30 @@ export function createApp(deps: AppDeps): App {
       }
       const runMatch = /^\/runs\/([A-Za-z0-9-]{1,64})$/.exec(path);
       if (runMatch) {
+        route = "/runs/{id}";
         if (request.method !== "GET") return problem(405, "Use GET.", { allow: "GET" });
         return await runRoute(runMatch[1]);
       }
-      const route = routes[path];
-      if (!route) return problem(404, `No route for ${request.method} ${url.pathname}.`);
-      const method = request.method === "HEAD" && route.GET ? "GET" : request.method;
-      const fn = route[method];
+      const methods = routes[path];
+      if (!methods) return problem(404, `No such route. The routes are: ${ROUTE_LIST}.`);
+      const method = request.method === "HEAD" && methods.GET ? "GET" : request.method;
+      const fn = methods[method];
       if (!fn) {
-        const allow = Object.keys(route).join(", ");
+        const allow = Object.keys(methods).join(", ");
         return problem(405, `Use ${allow} ${path}.`, { allow });
       }
       if (method === "POST") {
         const refused = await requireToken(request, config.triggerToken);
         if (refused) return refused;
+      }
+      const repeated = repeatedParam(url.searchParams);
+      if (repeated !== null) {
+        return problem(
+          400,
+          KNOWN_PARAMS.has(repeated)
+            ? `The parameter ${repeated} is given more than once: give it once.`
+            : "A query parameter is given more than once: give each once.",
+        );
       }
       const response = await fn(request, url);
       return request.method === "HEAD"
@@ -221,13 +262,25 @@ export function createApp(deps: AppDeps): App {
         return problem(
           503,
           "The database is not ready yet (starting, or unreachable); try again in a few " +
-            `seconds.${error.message ? ` ${error.message}` : ""}`,
+            // a start-up problem (a missing setting) names no host: say it; driver errors do
+            `seconds.${deps.problem?.() ? ` ${deps.problem()}` : ""}`,
           { "retry-after": "5" },
         );
       }
       const text = errorText(error);
-      log.error(`${request.method} ${url.pathname} failed: ${text}`);
-      return problem(500, `${request.method} ${url.pathname} failed: ${text}`);
+      if (isDatabaseUnavailable(error)) {
+        log.warn(`${request.method} ${route}: the database is unreachable: ${text}`);
+        return problem(
+          503,
+          "The database is unreachable right now; try again in a few seconds.",
+          { "retry-after": "5" },
+        );
+      }
+      log.error(`${request.method} ${route} failed: ${text}`);
+      return problem(
+        500,
+        `${request.method} ${route} failed with an internal error; the log has the details.`,
+      );
     }
   };
 

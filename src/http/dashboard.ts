@@ -18,6 +18,13 @@ import { layout, noticeType, noticeTypeKey } from "./layout.ts";
 import type { DayCount, NoticeLine } from "./notices.ts";
 import type { RunSummary, SourceStatus, StatusReport, StreamStatus } from "./status.ts";
 import { humanDuration } from "./verdict.ts";
+import { capText } from "../text.ts";
+
+/**
+ * Longest texts shown, in characters (longer ones end in `…`): titles come from the internet
+ * (20,000 letters were seen), errors quote upstream answers.
+ */
+const SHOWN = { title: 200, buyer: 120, error: 500, runError: 300 } as const;
 
 /** What the page shows. */
 export interface DashboardData {
@@ -70,14 +77,14 @@ function sourceCard(s: SourceStatus, now: Date): SafeHtml {
     ? `held by run ${s.lease.owner} until ${when(new Date(s.lease.expiresAt))}`
     : "free";
   const error = main?.lastError
-    ? html`<p class="error"><strong>Last error</strong> (${
-      when(main.lastError.at)
-    }): ${main.lastError.message}</p>`
+    ? html`<p class="error"><strong>Last error</strong> (${when(main.lastError.at)}): ${
+      capText(main.lastError.message, SHOWN.error)
+    }</p>`
     : html``;
   const backfills = s.backfills.length
     ? html`<ul class="backfills">${
       s.backfills.map((b) =>
-        html`<li>Range ${when(b.rangeFrom)} → ${when(b.rangeTo)}: ${
+        html`<li>Range ${when(b.rangeFrom)} → ${b.rangeTo ? when(b.rangeTo) : "now"}: ${
           percent(b.progress)
         } (${b.status})</li>`
       )
@@ -98,6 +105,14 @@ ${main ? progressBar(main.progress, streamLabel(main)) : progressBar(0, "Not sta
   } pages</dd>
 <dt>Quarantined</dt><dd class="quarantine">${number(s.quarantine)}</dd>
 <dt>Lease</dt><dd>${lease}</dd>
+${
+    s.throttledUntil
+      ? html`
+        <dt>Throttled</dt>
+        <dd class="throttled">by the API until ${when(s.throttledUntil)}</dd>
+      `
+      : html``
+  }
 </dl>
 ${error}${backfills}
 </section>`;
@@ -118,14 +133,14 @@ function runRow(r: RunSummary & { source: string }): SafeHtml {
       <td data-label="Updated" class="n">${number(r.updated)}</td>
       <td data-label="Quarantined" class="n">${number(r.quarantined)}</td>
       <td data-label="Requests" class="n">${number(r.requests)}</td>
-      <td data-label="Error">${r.error ?? ""}</td>
+      <td data-label="Error">${r.error ? capText(r.error, SHOWN.runError) : ""}</td>
     </tr>
   `;
 }
 
 function noticeRow(n: NoticeLine): SafeHtml {
   const official = safeUrl(n.url);
-  const title = n.title ?? "(untitled)";
+  const title = capText(n.title ?? "(untitled)", SHOWN.title);
   const value = n.valueMax === null ? "" : `${n.currency ?? ""} ${number(n.valueMax)}`.trim();
   const page = `/explore/notices/${n.source}/${encodeURIComponent(n.noticeId)}`;
   return html`
@@ -137,7 +152,7 @@ function noticeRow(n: NoticeLine): SafeHtml {
           · <a href="${official}" rel="noreferrer">official page</a>
         `
         : html``}</td>
-      <td data-label="Buyer">${n.buyerName ?? ""}</td>
+      <td data-label="Buyer">${capText(n.buyerName ?? "", SHOWN.buyer)}</td>
       <td data-label="Type">${noticeType(n.noticeType, n.stage)}</td>
       <td data-label="Value" class="n">${value}</td>
     </tr>

@@ -1,8 +1,8 @@
 /**
  * Gathers what the dashboard shows, at a cost that does not grow with the data: the streams'
  * states (which carry the notice figures the sync keeps per day, see `SyncStateDoc.days`),
- * each source's last runs, the quarantine counts and the newest notices — 3 + one per source
- * MongoDB commands, however many notices are stored. A short shared cache makes a burst of
+ * each source's last runs, the quarantine counts, the remap jobs and the newest notices — 4 +
+ * one per source MongoDB commands, however many notices are stored. A short shared cache makes a burst of
  * loads cost one gathering: concurrent loads wait for the same one.
  *
  * @example
@@ -16,6 +16,7 @@
 import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { quarantineCollection } from "../db/quarantine.ts";
+import { remapStateCollection } from "../db/remap_state.ts";
 import { recentRuns } from "../db/runs.ts";
 import { syncStateCollection, type SyncStateDoc } from "../db/sync_state.ts";
 import { leaseHolder } from "../sync/lease.ts";
@@ -62,6 +63,8 @@ export interface GatherOptions {
   readonly runs?: number;
   /** Start-up findings shown as they are (stale indexes, KV settings). */
   readonly warnings?: () => readonly StatusWarning[];
+  /** How long a finished range backfill stays listed, in ms (`STATUS_FINISHED_BACKFILLS_FOR`). */
+  readonly finishedBackfillsShownMs?: number;
 }
 
 const DAY = 86_400_000;
@@ -169,13 +172,16 @@ export async function gatherDashboard(
   // the states first: their figures say how far back the newest notices reach
   const states = await syncStateCollection(db).find({ source: { $in: [...sources] } })
     .sort({ kind: 1, _id: 1 }).toArray();
-  const [runs, leases, quarantine, notices] = await Promise.all([
+  const [runs, leases, quarantine, remaps, notices] = await Promise.all([
     Promise.all(sources.map((s) => recentRuns(db, s, options.runs ?? 10))),
     Promise.all(sources.map((s) => leaseHolder(kv, s, now))),
     quarantineCollection(db).aggregate<{ _id: SourceId; n: number }>([
       { $match: { source: { $in: [...sources] } } },
       { $group: { _id: "$source", n: { $sum: 1 } } },
     ]).toArray(),
+    // remap jobs are few (one per mapping change and source): all of them, one read
+    remapStateCollection(db).find({ source: { $in: [...sources] } }).sort({ updatedAt: -1 })
+      .toArray(),
     latestNotices(db, newest, newestSince(states, newest, now)),
   ]);
   const statusOptions = {
@@ -185,15 +191,23 @@ export async function gatherDashboard(
     now,
     firstRunDueAt: options.firstRunDueAt,
   };
+  // finished range backfills drop off the list after a while, as on /status (their figures stay)
+  const shownSince = options.finishedBackfillsShownMs === undefined
+    ? null
+    : now - options.finishedBackfillsShownMs;
+  const shown = (s: SyncStateDoc) =>
+    shownSince === null || s.kind === "main" || s.status !== "ok" || s.window !== null ||
+    s.updatedAt.getTime() >= shownSince;
   const summaries = sources.map((source, i) => {
     const own = states.filter((s) => s.source === source);
     return summariseSource(source, {
-      states: own,
+      states: own.filter(shown),
       runs: runs[i],
       lease: leases[i],
       // the sync's own count of notices it stored, moved with each stream's cursor
       contracts: own.reduce((n, s) => n + (s.totals.notices ?? 0), 0),
       quarantine: quarantine.find((q) => q._id === source)?.n ?? 0,
+      remap: remaps.find((r) => r.source === source) ?? null,
     }, statusOptions);
   });
   const neverRan = states.length === 0 && runs.every((r) => r.length === 0);

@@ -67,7 +67,8 @@ function badge(phase: Phase): SafeHtml {
 }
 
 function values(doc: ContractDoc): SafeHtml {
-  const awarded = (doc as unknown as { awardedValue?: number | null }).awardedValue;
+  // absent on documents mapped before mapping version 2
+  const awarded = (doc as Partial<Pick<ContractDoc, "awardedValue">>).awardedValue;
   const estimate = doc.valueMin !== null && doc.valueMax !== null && doc.valueMin !== doc.valueMax
     ? `${money(doc.valueMin, doc.currency)} – ${number(doc.valueMax)}`
     : money(doc.valueMax, doc.currency);
@@ -273,17 +274,9 @@ async function noticePage(
     }</a>`
   );
   // fields the richer mapping adds (issue 12); absent on older documents
-  const extra = doc as unknown as {
-    deliveryRegions?: { code: string | null; name: string }[];
-    lots?: {
-      id: string | null;
-      title: string | null;
-      status: string | null;
-      value: { amount: number | null; currency: string | null } | null;
-    }[];
-    documents?: { title: string | null; type: string | null; url: string }[];
-    submissionUrl?: string | null;
-  };
+  const extra: Partial<
+    Pick<ContractDoc, "deliveryRegions" | "lots" | "documents" | "submissionUrl">
+  > = doc;
   const regions = extra.deliveryRegions ?? [];
   const documents = (extra.documents ?? []).map((d) => ({ ...d, href: safeUrl(d.url) }))
     .filter((d) => d.href);

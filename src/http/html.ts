@@ -1,7 +1,8 @@
 /**
  * HTML built from templates where every interpolated value is escaped unless it is already
  * {@linkcode SafeHtml} (made by this module). Notice titles come from the internet: they are
- * text, never markup.
+ * text, never markup — and their control characters and bidi overrides are made visible
+ * (`␀`, `␇`, `�`), so a U+202E cannot reorder what a person reads.
  *
  * @example
  * ```ts
@@ -10,6 +11,8 @@
  * ```
  * @module
  */
+
+import { visibleText } from "../text.ts";
 
 /** A piece of HTML that is safe to insert as is. */
 export class SafeHtml {
@@ -39,15 +42,17 @@ const ENTITIES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Escapes text for HTML content and quoted attribute values.
+ * Escapes text for HTML content and quoted attribute values, with control characters and
+ * bidi controls made visible (`src/text.ts`).
  *
  * @example
  * ```ts
  * escapeHtml(`<a href="x">`); // "&lt;a href=&quot;x&quot;&gt;"
+ * escapeHtml("\u202Eevil"); // "�evil"
  * ```
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
+  return visibleText(text).replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 }
 
 function render(value: HtmlValue): string {

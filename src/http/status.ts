@@ -16,6 +16,8 @@ import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
+import { listRemapJobs, type RemapJobDoc } from "../db/remap_state.ts";
+import { type RemapProgress, remapProgress } from "../sync/remap.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { instancesOf } from "../db/instances.ts";
 import type { StaleIndex } from "../db/indexes.ts";
@@ -49,6 +51,8 @@ export interface RunSummary {
   readonly retries: number;
   readonly waitedSeconds: number;
   readonly error: string | null;
+  /** Until when the API throttled the run, when its outcome is `throttled`. */
+  readonly throttledUntil: Date | null;
   readonly warnings: number;
 }
 
@@ -84,6 +88,8 @@ export interface SourceStatus {
   readonly watermark: Date | null;
   /** now − watermark, in seconds; `null` without a watermark. */
   readonly lagSeconds: number | null;
+  /** Until when the API throttles the main stream (its last run stopped on it), else `null`. */
+  readonly throttledUntil: Date | null;
   /** Operators' range backfills. */
   readonly backfills: readonly StreamStatus[];
   readonly lease: LeaseValue | null;
@@ -91,6 +97,11 @@ export interface SourceStatus {
   readonly quarantine: number;
   /** Newest first. */
   readonly runs: readonly RunSummary[];
+  /**
+   * The latest re-mapping from stored releases (the background job after a mapping change,
+   * or a `deno task remap`): progress and ETA; `null` when none ever ran.
+   */
+  readonly remap: RemapProgress | null;
 }
 
 /** Something the operator should fix that no verdict shows: a stale index, KV not shared. */
@@ -119,6 +130,8 @@ export interface StatusOptions {
   readonly now: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
+  /** How long finished range backfills stay listed, ms (default: always). */
+  readonly finishedBackfillsShownMs?: number;
   /** Found at start-up (stale indexes, KV settings); shown as they are. */
   readonly warnings?: readonly StatusWarning[];
   /** `DENO_DEPLOYMENT_ID` on Deploy: instances of it are compared (KV sharing). */
@@ -138,6 +151,8 @@ export interface SourceParts {
   readonly contracts: number;
   /** Quarantine entries. */
   readonly quarantine: number;
+  /** The source's newest remap job, or `null`. */
+  readonly remap: RemapJobDoc | null;
 }
 
 /** The warnings of indexes that do not match their spec (see `src/db/indexes.ts`). */
@@ -166,6 +181,8 @@ export function streamProgress(
   now: number,
 ): number {
   if (state.kind === "main" && state.mode === "incremental") return 1;
+  // a range read to its end (an open-ended one ends at its last run's now): done
+  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
   const from = state.rangeFrom.getTime();
   const end = state.rangeTo?.getTime() ?? now;
   if (end <= from) return 1;
@@ -213,6 +230,7 @@ function runSummary(run: RunDoc): RunSummary {
     retries: run.retries,
     waitedSeconds: run.waitedSeconds,
     error: run.error,
+    throttledUntil: run.throttledUntil ?? null,
     warnings: run.warnings.length,
   };
 }
@@ -223,15 +241,28 @@ async function sourceStatus(
   options: StatusOptions,
 ): Promise<{ status: SourceStatus; kvProblem: KvProblem | null }> {
   const { db, kv } = deps;
-  const [states, runs, { holder: lease, fence }, contracts, quarantine] = await Promise.all([
-    listStates(db, source),
-    recentRuns(db, source, options.runs ?? 10),
-    leaseAndFence(kv, source, options.now),
-    contractsCollection(db).countDocuments({ source }),
-    countQuarantine(db, source),
-  ]);
+  const [states, runs, { holder: lease, fence }, contracts, quarantine, remapJobs] = await Promise
+    .all([
+      listStates(db, source, {
+        finishedBefore: options.finishedBackfillsShownMs === undefined
+          ? undefined
+          : new Date(options.now - options.finishedBackfillsShownMs),
+      }),
+      recentRuns(db, source, options.runs ?? 10),
+      leaseAndFence(kv, source, options.now),
+      contractsCollection(db).countDocuments({ source }),
+      countQuarantine(db, source),
+      listRemapJobs(db, source, 1),
+    ]);
   const storedFence = Math.max(0, ...states.map((s) => s.fence ?? 0));
-  const status = summariseSource(source, { states, runs, lease, contracts, quarantine }, options);
+  const status = summariseSource(source, {
+    states,
+    runs,
+    lease,
+    contracts,
+    quarantine,
+    remap: remapJobs[0] ?? null,
+  }, options);
   return { status, kvProblem: fenceProblem(source, fence, storedFence) };
 }
 
@@ -240,7 +271,7 @@ async function sourceStatus(
  *
  * @example
  * ```ts
- * summariseSource("fts", { states, runs, lease: null, contracts: 10, quarantine: 0 }, options);
+ * summariseSource("fts", { states, runs, lease: null, contracts: 10, quarantine: 0, remap: null }, options);
  * ```
  */
 export function summariseSource(
@@ -248,7 +279,7 @@ export function summariseSource(
   parts: SourceParts,
   options: StatusOptions,
 ): SourceStatus {
-  const { states, runs, lease, contracts, quarantine } = parts;
+  const { states, runs, lease, contracts, quarantine, remap } = parts;
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
   const { verdict, reason } = judge({
@@ -270,11 +301,13 @@ export function summariseSource(
     window: mainState?.window ?? null,
     watermark,
     lagSeconds: watermark ? Math.round((options.now - watermark.getTime()) / 1000) : null,
+    throttledUntil: mainState?.throttledUntil ?? null,
     backfills: states.filter((s) => s.kind === "range").map((s) => stream(s, options.now)),
     lease,
     contracts,
     quarantine,
     runs: runs.map(runSummary),
+    remap: remap ? remapProgress(remap) : null,
   };
 }
 

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { SOURCE_IDS, type SourceId } from "../config.ts";
+import { DATA_BEGINS, SOURCE_IDS, type SourceId } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
 import type { EngineDeps, RunRequest } from "../sync/engine.ts";
 import { runSync } from "../sync/engine.ts";
@@ -19,11 +19,7 @@ import { leaseHolder } from "../sync/lease.ts";
 import { retryQuarantine } from "../sync/quarantine_retry.ts";
 import { json, problem } from "./respond.ts";
 
-/** Where each source's data begins; a backfill before it would only read empty windows. */
-export const DATA_BEGINS: Readonly<Record<SourceId, string>> = Object.freeze({
-  fts: "2021-01-01",
-  cf: "2014-01-01",
-});
+export { DATA_BEGINS } from "../config.ts";
 
 /** A parameter problem, answered with 400. */
 export class BadRequest extends Error {
@@ -82,17 +78,20 @@ export function parseDateParam(name: string, text: string): Date {
 }
 
 /**
- * Validates `POST /backfill` parameters into a run request.
+ * Validates `POST /backfill` parameters into a run request. Without `to` the range reads up
+ * to now, in the one stream of that source and start (`to: null`): asking again continues
+ * it, or re-reads it up to the new now once it has finished.
  *
  * @example
  * ```ts
  * parseBackfill(new URLSearchParams("source=fts&from=2026-01-01"), Date.now()).range;
+ * // { from: 2026-01-01T00:00:00.000Z, to: null }
  * ```
  */
 export function parseBackfill(
   params: URLSearchParams,
   now: number,
-): { readonly source: SourceId; readonly range: { from: Date; to: Date } } {
+): { readonly source: SourceId; readonly range: { from: Date; to: Date | null } } {
   onlyParams(params, ["source", "from", "to"]);
   const sourceText = params.get("source");
   if (sourceText === null) throw new BadRequest("source is required: fts or cf.");
@@ -104,9 +103,11 @@ export function parseBackfill(
   if (fromText === null) throw new BadRequest("from is required, e.g. from=2026-01-01.");
   const from = parseDateParam("from", fromText);
   const toText = params.get("to");
-  const to = toText === null ? new Date(now) : parseDateParam("to", toText);
-  if (from >= to) throw new BadRequest("from must be before to.");
-  if (to.getTime() > now + 60_000) throw new BadRequest("to must not be in the future.");
+  const to = toText === null ? null : parseDateParam("to", toText);
+  if (from.getTime() >= (to ?? new Date(now)).getTime()) {
+    throw new BadRequest(to ? "from must be before to." : "from must be in the past.");
+  }
+  if (to && to.getTime() > now + 60_000) throw new BadRequest("to must not be in the future.");
   if (from < new Date(`${DATA_BEGINS[source]}T00:00:00Z`)) {
     throw new BadRequest(`${source} data begins ${DATA_BEGINS[source]}: from must not be earlier.`);
   }

@@ -2,14 +2,17 @@
  * One word per source for people and monitors — `ok`, `lagging` or `failing` — with the
  * reason. Pure; the thresholds follow the cron interval `I` (`SYNC_CRON`):
  *
- * 1. `failing` when the newest run of the main stream that did something (a `lease-held`
+ * 1. `failing` when the stream's position lies in the future (a start date in the future was
+ *    once configured): it would read nothing and look caught up forever;
+ * 2. `failing` when the newest run of the main stream that did something (a `lease-held`
  *    run did nothing) ended in `error`;
- * 2. `failing` when no run has succeeded for more than 3·I (counting from the stream's
+ * 3. `failing` when no run has succeeded for more than 3·I (counting from the stream's
  *    creation when none ever has) — the cron is not running or every run fails;
- * 3. `lagging` when the stream has never run (the first tick has not come yet);
- * 4. `lagging` while the first backfill is under way (with its share done);
- * 5. `lagging` when the lag (now − watermark) exceeds 2·I — normal lag stays below about I;
- * 6. `ok` otherwise.
+ * 4. `lagging` when that newest run was stopped by the API's throttling (until when);
+ * 5. `lagging` when the stream has never run (the first tick has not come yet);
+ * 6. `lagging` while the first backfill is under way (with its share done);
+ * 7. `lagging` when the lag (now − watermark) exceeds 2·I — normal lag stays below about I;
+ * 8. `ok` otherwise.
  *
  * @example
  * ```ts
@@ -18,7 +21,7 @@
  * @module
  */
 import type { RunDoc } from "../db/runs.ts";
-import type { SyncStateDoc } from "../db/sync_state.ts";
+import { futurePosition, type SyncStateDoc } from "../db/sync_state.ts";
 
 /** The one-word verdict. */
 export type Verdict = "ok" | "waiting" | "lagging" | "failing";
@@ -36,13 +39,16 @@ export interface JudgeInput {
   readonly intervalMs: number;
   /** The main stream's state, `null` when it never ran. */
   readonly state:
-    | Pick<
-      SyncStateDoc,
-      "mode" | "watermark" | "lastSuccessAt" | "createdAt" | "lastError"
-    >
+    | (
+      & Pick<SyncStateDoc, "mode" | "watermark" | "lastSuccessAt" | "createdAt" | "lastError">
+      & Partial<Pick<SyncStateDoc, "rangeFrom" | "window" | "throttledUntil">>
+    )
     | null;
   /** The main stream's newest runs, newest first. */
-  readonly runs: readonly Pick<RunDoc, "outcome" | "endedAt" | "error">[];
+  readonly runs: readonly (
+    & Pick<RunDoc, "outcome" | "endedAt" | "error">
+    & Partial<Pick<RunDoc, "throttledUntil">>
+  )[];
   /** Share of the backfill range done, 0–1 (for the reason). */
   readonly progress?: number;
   /**
@@ -89,6 +95,8 @@ export function humanDuration(ms: number): string {
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
 }
 
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
 /**
  * Judges one source by the rules in the module doc.
  *
@@ -101,6 +109,15 @@ export function humanDuration(ms: number): string {
 export function judge(input: JudgeInput): Judgement {
   const { now, intervalMs, state, runs } = input;
   const every = humanDuration(intervalMs);
+  const future = state && futurePosition(state, now);
+  if (future) {
+    return {
+      verdict: "failing",
+      reason: `the stream's position (${iso(future)}) is in the future, so it would read ` +
+        "nothing: a start date in the future was configured; the next run starts it again " +
+        "from the start date",
+    };
+  }
   const decisive = runs.find((r) => r.outcome !== "lease-held");
   if (decisive?.outcome === "error") {
     return {
@@ -132,6 +149,20 @@ export function judge(input: JudgeInput): Judgement {
       reason: state.lastSuccessAt
         ? `no successful run for ${humanDuration(now - since)} (the cron runs every ${every})`
         : `no successful run since the stream began ${humanDuration(now - since)} ago`,
+    };
+  }
+  const throttledUntil = decisive?.outcome === "throttled"
+    ? decisive.throttledUntil ?? state.throttledUntil ?? null
+    : null;
+  if (decisive?.outcome === "throttled") {
+    const until = throttledUntil
+      ? throttledUntil.getTime() > now
+        ? `until ${iso(throttledUntil)} (${humanDuration(throttledUntil.getTime() - now)} from now)`
+        : `until ${iso(throttledUntil)}`
+      : "for longer than the run had";
+    return {
+      verdict: "lagging",
+      reason: `throttled by the API ${until}; the next run after that resumes from the cursor`,
     };
   }
   if (state.mode === "backfill") {

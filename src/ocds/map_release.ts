@@ -14,6 +14,7 @@
  * @module
  */
 import {
+  type Amendment,
   type Award,
   type Contract,
   MAPPING_VERSION,
@@ -25,8 +26,14 @@ import {
 import { readBuyers } from "./buyers.ts";
 import { classifyRelease } from "./classification.ts";
 import { contractMoney, toMoney } from "./money.ts";
+import { documentLinks, submissionUrlOf } from "./links.ts";
+import { lotsOf } from "./lots.ts";
+import { contractSpan } from "./periods.ts";
+import { deliveryPlace } from "./place.ts";
+import { legalRegimeOf, procedureFlags, suitabilityOf } from "./procedure.ts";
 import {
   documentsOf,
+  isAmendment,
   noticeDocument,
   noticeIdOf,
   noticeUrl,
@@ -44,7 +51,7 @@ import {
   type UnknownRecord,
   Warnings,
 } from "./read.ts";
-import type { OcdsAddress, OcdsPeriod, OcdsRelease } from "./release.ts";
+import type { OcdsParty, OcdsRelease } from "./release.ts";
 import { readRelease } from "./release.ts";
 
 function failure(
@@ -72,19 +79,37 @@ function requiredId(
   return { reason: "invalid-field", error: `release ${key} is not a usable identifier: ${shown}` };
 }
 
+// OCDS partyScale codes; micro businesses are SMEs in the UK definition.
+const SCALE: ReadonlyMap<string, "sme" | "large"> = new Map([
+  ["sme", "sme"],
+  ["micro", "sme"],
+  ["small", "sme"],
+  ["medium", "sme"],
+  ["large", "large"],
+]);
+
+/** An award entry that says nothing (UK15 notices publish dozens): not kept. */
+function isEmptyAward(a: Award): boolean {
+  return a.title === null && a.date === null && a.value === null && a.suppliers.length === 0;
+}
+
 function suppliersOf(r: OcdsRelease): { awards: Award[]; suppliers: Supplier[] } {
-  const partyName = new Map<string, string>();
-  for (const p of r.parties) {
-    if (p.id !== undefined && p.name !== undefined) partyName.set(p.id, p.name);
-  }
+  if (r.awards.length === 0) return { awards: [], suppliers: [] };
+  const partyOf = new Map<string, OcdsParty>();
+  for (const p of r.parties) if (p.id !== undefined && !partyOf.has(p.id)) partyOf.set(p.id, p);
   const suppliers: Supplier[] = [];
   const seen = new Set<string>();
-  const awards = r.awards.map((a): Award => {
+  const awards: Award[] = [];
+  for (const a of r.awards) {
     const list: Supplier[] = [];
     for (const s of a.suppliers) {
-      const name = s.name ?? (s.id !== undefined ? partyName.get(s.id) : undefined) ?? null;
+      const party = s.id !== undefined ? partyOf.get(s.id) : undefined;
+      const name = s.name ?? party?.name ?? null;
       if (s.id === undefined && name === null) continue;
-      const supplier = { id: s.id ?? null, name };
+      const scale = party?.scale === undefined
+        ? null
+        : SCALE.get(party.scale.toLowerCase()) ?? null;
+      const supplier: Supplier = { id: s.id ?? null, name, scale };
       list.push(supplier);
       const key = s.id !== undefined ? `id:${s.id}` : `name:${name}`;
       if (!seen.has(key)) {
@@ -92,54 +117,90 @@ function suppliersOf(r: OcdsRelease): { awards: Award[]; suppliers: Supplier[] }
         suppliers.push(supplier);
       }
     }
-    return {
+    const award: Award = {
       id: a.id ?? null,
       title: a.title ?? null,
       status: a.status ?? null,
       date: a.date ?? null,
       value: toMoney(a.value),
       suppliers: list,
+      lotIds: [...a.relatedLots],
     };
-  });
+    if (!isEmptyAward(award)) awards.push(award);
+  }
   return { awards, suppliers };
 }
 
-/** Earliest start and latest end of the first group of periods that has any date. */
-function contractPeriod(r: OcdsRelease): { start: Date | null; end: Date | null } {
-  // Most specific first: a signed contract, then what was awarded, then what was tendered.
-  const groups: (OcdsPeriod | undefined)[][] = [
-    r.contracts.map((c) => c.period),
-    r.awards.map((a) => a.contractPeriod),
-    [r.tender?.contractPeriod],
-    (r.tender?.lots ?? []).map((l) => l.contractPeriod),
-  ];
-  for (const group of groups) {
-    const starts = group.map((p) => p?.startDate).filter((d): d is Date => d !== undefined);
-    const ends = group.map((p) => p?.endDate).filter((d): d is Date => d !== undefined);
-    if (starts.length > 0 || ends.length > 0) {
-      return {
-        start: starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null,
-        end: ends.length > 0 ? new Date(Math.max(...ends.map((d) => d.getTime()))) : null,
-      };
-    }
-  }
-  return { start: null, end: null };
+/** Longest amendment rationale or description kept. */
+const MAX_AMENDMENT_TEXT = 4_000;
+/** Most amendments kept per notice. */
+const MAX_AMENDMENTS = 50;
+
+function clip(s: string | undefined, path: string, w: Warnings): string | null {
+  if (s === undefined) return null;
+  if (s.length <= MAX_AMENDMENT_TEXT) return s;
+  w.add("text-truncated", `${s.length} characters; cut to ${MAX_AMENDMENT_TEXT}`, path);
+  return s.slice(0, MAX_AMENDMENT_TEXT).toWellFormed();
 }
 
-/** Delivery places first (where the work is), then the main buyer's address. */
-function place(r: OcdsRelease, buyerAddress: OcdsAddress | undefined) {
-  const t = r.tender;
-  const addresses: OcdsAddress[] = [
-    ...(t?.items ?? []).flatMap((i) => i.deliveryAddresses),
-    ...(t?.lots ?? []).flatMap((l) => l.items.flatMap((i) => i.deliveryAddresses)),
-    ...r.awards.flatMap((a) => a.items.flatMap((i) => i.deliveryAddresses)),
-    ...r.contracts.flatMap((c) => c.items.flatMap((i) => i.deliveryAddresses)),
+/**
+ * `amendments[]` of the tender, the awards and the contracts. A change notice that
+ * publishes none (CF's `tenderAmendment` never does) gets one entry dated by the release,
+ * so that "changed on" is never lost.
+ */
+function amendmentsOf(
+  r: OcdsRelease,
+  amending: boolean,
+  releaseDate: Date,
+  w: Warnings,
+): Amendment[] {
+  const none = (r.tender?.amendments.length ?? 0) === 0 &&
+    r.awards.every((a) => a.amendments.length === 0) &&
+    r.contracts.every((c) => c.amendments.length === 0);
+  if (none) return amending ? [{ date: releaseDate, rationale: null, description: null }] : [];
+  const all = [
+    ...(r.tender?.amendments ?? []),
+    ...r.awards.flatMap((a) => a.amendments),
+    ...r.contracts.flatMap((c) => c.amendments),
   ];
-  if (buyerAddress !== undefined) addresses.push(buyerAddress);
-  return {
-    region: addresses.find((a) => a.region !== undefined)?.region ?? null,
-    postcode: addresses.find((a) => a.postalCode !== undefined)?.postalCode ?? null,
-  };
+  if (all.length > MAX_AMENDMENTS) {
+    w.add(
+      "array-truncated",
+      `${all.length} amendments; the first ${MAX_AMENDMENTS} kept`,
+      "amendments",
+    );
+  }
+  const out: Amendment[] = all.slice(0, MAX_AMENDMENTS).map((a) => ({
+    date: a.date ?? null,
+    rationale: clip(a.rationale, "amendments.rationale", w),
+    description: clip(a.description, "amendments.description", w),
+  }));
+  if (out.length === 0 && amending) {
+    out.push({ date: releaseDate, rationale: null, description: null });
+  }
+  return out;
+}
+
+/** Bids received: the whole-tender `bids` figure, else the sum over lots (one per lot). */
+function bidCountOf(r: OcdsRelease): number | null {
+  let whole: number | null = null;
+  const perLot = new Map<string, number>();
+  for (const s of r.bidStatistics) {
+    if (s.measure !== "bids" || s.value === undefined) continue;
+    if (s.relatedLot === undefined) whole = Math.max(whole ?? 0, s.value);
+    else perLot.set(s.relatedLot, s.value);
+  }
+  if (whole !== null) return whole;
+  if (perLot.size === 0) return null;
+  let total = 0;
+  for (const n of perLot.values()) total += n;
+  return total;
+}
+
+function earliest(dates: readonly (Date | undefined)[]): Date | null {
+  let min: Date | null = null;
+  for (const d of dates) if (d !== undefined && (min === null || d < min)) min = d;
+  return min;
 }
 
 const UK_NOTICE_TYPE = /^uk\d{1,2}$/i;
@@ -210,16 +271,24 @@ function mapUnsafe(source: SourceId, raw: unknown): MapResult {
   const t = r.tender;
 
   const buyers = readBuyers(source, r, w);
-  const mainParty = r.parties.find((p) => p.id !== undefined && p.id === buyers.buyerOrg) ??
-    r.parties.find((p) => p.roles.includes("buyer"));
   const money = contractMoney(r, w);
   const classification = classifyRelease(r, w);
   if (classification.cpvCodes.length === 0) {
     w.add("no-cpv", "no CPV code anywhere in the release", null);
   }
   const { awards, suppliers } = suppliersOf(r);
-  const period = contractPeriod(r);
-  const { region, postcode } = place(r, mainParty?.address);
+  const span = contractSpan(r);
+  const place = deliveryPlace(r);
+  const title = t?.title ?? r.title ?? awards.find((a) => a.title !== null)?.title ?? null;
+  const procedure = t?.procurementMethodDetails ?? null;
+  const flags = procedureFlags({
+    procedure,
+    title,
+    noticeType,
+    techniques: [t?.techniques, ...(t?.lots ?? []).map((l) => l.techniques)]
+      .filter((x) => x !== undefined),
+    relationships: r.relationships,
+  });
 
   const contract: Contract = {
     source,
@@ -231,28 +300,51 @@ function mapUnsafe(source: SourceId, raw: unknown): MapResult {
     noticeType,
     stage,
     status: statusOf(r.tag, t?.status, noticeType, stage),
-    title: t?.title ?? r.title ?? awards.find((a) => a.title !== null)?.title ?? null,
+    title,
     description: t?.description ?? r.description ?? null,
     buyerName: buyers.buyerName,
     buyerOrg: buyers.buyerOrg,
     buyerOrgs: buyers.buyers.map((b) => b.orgId),
     procurementMethod: t?.procurementMethod ?? null,
+    procedure,
+    // Spelt out, not spread: spreads in the middle of this large literal cost V8 a slow path.
+    framework: flags.framework,
+    dps: flags.dps,
+    callOff: flags.callOff,
+    legalRegime: legalRegimeOf(t?.legalBasis, noticeType),
+    suitability: suitabilityOf(t),
     mainProcurementCategory: t?.mainProcurementCategory ??
       r.awards.find((a) => a.mainProcurementCategory !== undefined)?.mainProcurementCategory ??
       null,
-    ...money,
+    valueMin: money.valueMin,
+    valueMax: money.valueMax,
+    valueGrossMin: money.valueGrossMin,
+    valueGrossMax: money.valueGrossMax,
+    awardedValue: money.awardedValue,
+    awardedValueGross: money.awardedValueGross,
+    valueKind: money.valueKind,
+    currency: money.currency,
     awards,
     suppliers,
-    ...classification,
+    lots: lotsOf(t, r.awards),
+    bidCount: bidCountOf(r),
+    cpvCodes: classification.cpvCodes,
+    sector: classification.sector,
+    sectors: classification.sectors,
     // The notice document's date is when this notice was published; tender.datePublished
     // (CF) is the first publication; the release date is when this version was.
     publishedDate: noticeDoc?.datePublished ?? t?.datePublished ?? releaseDate,
-    tenderDeadline: t?.tenderPeriod?.endDate ?? null,
-    contractStart: period.start,
-    contractEnd: period.end,
-    region,
-    postcode,
+    tenderDeadline: t?.deadline ?? null,
+    contractStart: span.start,
+    contractEnd: span.end,
+    contractDurationDays: span.durationDays,
+    dateSigned: earliest(r.contracts.map((c) => c.dateSigned)),
+    deliveryRegions: place.deliveryRegions,
+    deliveryPostcode: place.deliveryPostcode,
     url,
+    documents: documentLinks(docs, url, w),
+    submissionUrl: submissionUrlOf(t?.submissionMethodDetails),
+    amendments: amendmentsOf(r, isAmendment(r.tag, noticeType), releaseDate, w),
     warnings: w.toArray(),
     mappingVersion: MAPPING_VERSION,
   };

@@ -1,6 +1,7 @@
 /**
- * The money fields of a contract: a value range (net and gross kept apart), its currency,
- * and currency mismatches reported rather than silently mixed.
+ * The money fields of a contract: the estimate (a range, net and gross kept apart), what was
+ * awarded, which of the two is known, the currency, and currency mismatches and implausible
+ * values reported rather than silently mixed.
  *
  * @example
  * ```ts
@@ -10,15 +11,15 @@
  *   tender: {
  *     minValue: { amount: 80000, currency: "GBP", path: "tender.minValue" },
  *     value: { amount: 95000, currency: "GBP", path: "tender.value" },
- *     additionalClassifications: [], items: [], lots: [], documents: [],
+ *     additionalClassifications: [], items: [], lots: [], documents: [], amendments: [],
  *   },
  *   awards: [], contracts: [],
  * }, new Warnings());
- * [m.valueMin, m.valueMax]; // [80000, 95000]
+ * [m.valueMin, m.valueMax, m.valueKind]; // [80000, 95000, "estimate"]
  * ```
  * @module
  */
-import type { Money } from "./documents.ts";
+import type { Money, ValueKind } from "./documents.ts";
 import type { OcdsRelease, OcdsValue } from "./release.ts";
 import type { Warnings } from "./read.ts";
 
@@ -28,8 +29,14 @@ export interface ContractMoney {
   readonly valueMax: number | null;
   readonly valueGrossMin: number | null;
   readonly valueGrossMax: number | null;
+  readonly awardedValue: number | null;
+  readonly awardedValueGross: number | null;
+  readonly valueKind: ValueKind;
   readonly currency: string | null;
 }
+
+/** An award this far above its estimate's maximum (or below its minimum) is flagged. */
+export const OUTSIDE_ESTIMATE_FACTOR = 2;
 
 /**
  * A published value as stored `Money`, or `null` when it carries no amount at all.
@@ -51,17 +58,24 @@ export function toMoney(v: OcdsValue | undefined): Money | null {
 }
 
 function sum(values: readonly (number | undefined)[]): number | null {
-  const present = values.filter((n): n is number => n !== undefined);
-  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+  let total: number | null = null;
+  for (const n of values) if (n !== undefined) total = (total ?? 0) + n;
+  return total;
 }
 
+// An award or contract that did not happen is not part of what was awarded.
+const NOT_AWARDED = new Set(["cancelled", "unsuccessful"]);
+
 /**
- * Value range of a release: `tender.value` and `tender.minValue` when the tender has them;
- * otherwise (award and contract notices often have no tender value) the sum of
- * `awards[].value`, or failing that of `contracts[].value`. `valueMin` is `minValue` ??
- * `value`; gross amounts are never used as net ones. Currencies that disagree with the
- * contract's currency (`value` first) raise `currency-mismatch`; amounts in another currency
- * are not added to a sum.
+ * The money of a release. The estimate (`valueMin`/`valueMax`, gross apart) comes from
+ * `tender.value` and `tender.minValue`, else from the sum of the lots' values. What was
+ * awarded (`awardedValue`, `awardedValueGross`) is the sum of `awards[].value` of awards not
+ * cancelled or unsuccessful, else of `contracts[].value`. Sums use the notice's currency only
+ * (the first one published, `value` first); other currencies raise `currency-mismatch`.
+ * Placeholder amounts never get here (`release.ts` drops them with `placeholder-amount`). A
+ * minimum above its maximum warns `value-range-inverted`; an award more than
+ * {@linkcode OUTSIDE_ESTIMATE_FACTOR}× above the estimate's maximum or below its minimum warns
+ * `award-outside-estimate`.
  *
  * @example
  * ```ts
@@ -90,24 +104,70 @@ export function contractMoney(
       );
     }
   }
-  const sameCurrency = (v: OcdsValue | undefined): v is OcdsValue =>
-    v !== undefined && (v.currency === undefined || currency === null || v.currency === currency);
-  const hasAmount = (v: OcdsValue | undefined) =>
+  const usable = (v: OcdsValue | undefined): v is OcdsValue =>
+    v !== undefined && (v.amount !== undefined || v.amountGross !== undefined) &&
+    (v.currency === undefined || currency === null || v.currency === currency);
+
+  const hasAmount = (v: OcdsValue | undefined): v is OcdsValue =>
     v !== undefined && (v.amount !== undefined || v.amountGross !== undefined);
 
+  let estimate: Pick<ContractMoney, "valueMin" | "valueMax" | "valueGrossMin" | "valueGrossMax">;
+  // The tender's own figures are kept even in another currency (warned above): they are
+  // what the buyer published, not a sum that would mix currencies.
   if (t !== undefined && (hasAmount(t.value) || hasAmount(t.minValue))) {
-    const max = t.value, min = t.minValue ?? t.value;
-    return {
+    const max = hasAmount(t.value) ? t.value : undefined;
+    const min = hasAmount(t.minValue) ? t.minValue : max;
+    estimate = {
       valueMin: min?.amount ?? max?.amount ?? null,
       valueMax: max?.amount ?? null,
       valueGrossMin: min?.amountGross ?? max?.amountGross ?? null,
       valueGrossMax: max?.amountGross ?? null,
-      currency,
     };
+  } else {
+    const lots = (t?.lots ?? []).map((l) => l.value).filter(usable);
+    const net = sum(lots.map((v) => v.amount)), gross = sum(lots.map((v) => v.amountGross));
+    estimate = { valueMin: net, valueMax: net, valueGrossMin: gross, valueGrossMax: gross };
   }
-  const awarded = r.awards.map((a) => a.value).filter(sameCurrency);
-  const parts = awarded.length > 0 ? awarded : r.contracts.map((c) => c.value).filter(sameCurrency);
-  const net = sum(parts.map((v) => v.amount));
-  const gross = sum(parts.map((v) => v.amountGross));
-  return { valueMin: net, valueMax: net, valueGrossMin: gross, valueGrossMax: gross, currency };
+  const counted = (status: string | undefined) => status === undefined || !NOT_AWARDED.has(status);
+  const awards = r.awards.filter((a) => counted(a.status)).map((a) => a.value).filter(usable);
+  const parts = awards.length > 0
+    ? awards
+    : r.contracts.filter((c) => c.status !== "cancelled").map((c) => c.value).filter(usable);
+  const awardedValue = sum(parts.map((v) => v.amount));
+  const awardedValueGross = sum(parts.map((v) => v.amountGross));
+
+  checkRange(estimate.valueMin, estimate.valueMax, "", w);
+  checkRange(estimate.valueGrossMin, estimate.valueGrossMax, "gross ", w);
+  const [min, max, awarded] = awardedValue !== null && estimate.valueMax !== null
+    ? [estimate.valueMin, estimate.valueMax, awardedValue]
+    : [estimate.valueGrossMin, estimate.valueGrossMax, awardedValueGross];
+  if (min !== null && max !== null && awarded !== null && min > 0 && max > 0) {
+    if (awarded > max * OUTSIDE_ESTIMATE_FACTOR || awarded < min / OUTSIDE_ESTIMATE_FACTOR) {
+      w.add(
+        "award-outside-estimate",
+        `awarded ${awarded} is far outside the estimate ${min}–${max}; both kept`,
+        "awards",
+      );
+    }
+  }
+  const hasEstimate = estimate.valueMax !== null || estimate.valueMin !== null ||
+    estimate.valueGrossMax !== null || estimate.valueGrossMin !== null;
+  const hasAwarded = awardedValue !== null || awardedValueGross !== null;
+  return {
+    ...estimate,
+    awardedValue,
+    awardedValueGross,
+    valueKind: hasEstimate ? (hasAwarded ? "both" : "estimate") : hasAwarded ? "awarded" : "none",
+    currency,
+  };
+}
+
+function checkRange(min: number | null, max: number | null, kind: string, w: Warnings): void {
+  if (min !== null && max !== null && min > max) {
+    w.add(
+      "value-range-inverted",
+      `${kind}minimum ${min} is above the ${kind}maximum ${max}; both kept as published`,
+      "tender.minValue",
+    );
+  }
 }

@@ -153,11 +153,16 @@ const TENDER_STATUS: ReadonlyMap<string, ContractStatus> = new Map([
 
 /** UK12, the Procurement Act "procurement termination notice", cancels a procurement. */
 const CANCELLING_NOTICE_TYPES = new Set(["UK12"]);
+/** UK10 (contract change) and UK15 (dynamic market modification) change what was published. */
+const AMENDING_NOTICE_TYPES = new Set(["UK10", "UK15"]);
+/** OCDS tags of a release that amends (CF publishes `tenderAmendment`). */
+const AMENDING_TAGS = ["tenderAmendment", "awardAmendment", "contractAmendment"];
 
 /**
  * The status of a notice. Cancelled when any sign says so (tag `tenderCancellation`,
- * `tender.status` `cancelled`, notice type UK12), else `tender.status`, else `planned` for a
- * planning stage and `unknown` otherwise.
+ * `tender.status` `cancelled`, notice type UK12); else amended for a change notice (notice
+ * type UK10 or UK15, tag `tenderAmendment`, `awardAmendment` or `contractAmendment`); else
+ * `tender.status`, else `planned` for a planning stage and `unknown` otherwise.
  *
  * @example
  * ```ts
@@ -178,7 +183,23 @@ export function statusOf(
   ) {
     return "cancelled";
   }
+  if (isAmendment(tags, noticeType)) return "amended";
   const fromTender = tenderStatus === undefined ? undefined : TENDER_STATUS.get(tenderStatus);
   if (fromTender !== undefined) return fromTender;
   return stage === "planning" ? "planned" : "unknown";
+}
+
+/**
+ * Whether a release is a change notice (see {@linkcode statusOf}).
+ *
+ * @example
+ * ```ts
+ * import { isAmendment } from "./notice.ts";
+ * isAmendment(["tenderAmendment"], null); // true
+ * isAmendment(["award", "contract"], "UK10"); // true
+ * ```
+ */
+export function isAmendment(tags: readonly string[], noticeType: string | null): boolean {
+  return (noticeType !== null && AMENDING_NOTICE_TYPES.has(noticeType)) ||
+    tags.some((t) => AMENDING_TAGS.includes(t));
 }

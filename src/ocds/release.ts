@@ -20,15 +20,19 @@
 import {
   amount,
   date,
+  field,
   id,
   isRecord,
+  join,
   objects,
   record,
   strings,
   text,
+  typeName,
   type UnknownRecord,
   type Warnings,
 } from "./read.ts";
+import { endOfUkDay } from "./uk_time.ts";
 
 /** `value`/`minValue`: net `amount`, FTS's `amountGross`, `currency`. */
 export interface OcdsValue {
@@ -39,11 +43,16 @@ export interface OcdsValue {
   readonly path: string;
 }
 
-/** A period; only the two ends are used. */
+/** A period: its two ends and, when published, its length in days. */
 export interface OcdsPeriod {
   readonly startDate?: Date;
   readonly endDate?: Date;
+  /** `durationInDays`: a whole number of days, 0–{@linkcode MAX_DURATION_DAYS}. */
+  readonly durationInDays?: number;
 }
+
+/** The longest plausible contract length (100 years); longer is read as a typo. */
+export const MAX_DURATION_DAYS = 36_525;
 
 /** A classification (CPV or another scheme). `id` keeps the text as published. */
 export interface OcdsClassification {
@@ -66,12 +75,35 @@ export interface OcdsDocument {
   readonly id?: string;
   readonly documentType?: string;
   readonly noticeType?: string;
+  /** `title`, else `description` (both APIs title documents in `description`). */
+  readonly title?: string;
   readonly url?: string;
   readonly datePublished?: Date;
 }
 
+/** An amendment (`tender`/`awards[]`/`contracts[]` `.amendments[]`). */
+export interface OcdsAmendment {
+  readonly date?: Date;
+  readonly rationale?: string;
+  readonly description?: string;
+}
+
+/** `suitability` (OCDS suitability extension, UK `vcse`). */
+export interface OcdsSuitability {
+  readonly sme?: boolean;
+  readonly vcse?: boolean;
+}
+
+/** `techniques` (OCDS techniques extension): the structured framework / DPS flags. */
+export interface OcdsTechniques {
+  readonly hasFrameworkAgreement?: boolean;
+  readonly hasDynamicPurchasingSystem?: boolean;
+}
+
 /** An item: what is bought and where it is delivered. */
 export interface OcdsItem {
+  /** The lot this item belongs to (FTS puts lot items on the tender). */
+  readonly relatedLot?: string;
   readonly classification?: OcdsClassification;
   readonly additionalClassifications: readonly OcdsClassification[];
   readonly deliveryAddresses: readonly OcdsAddress[];
@@ -80,7 +112,11 @@ export interface OcdsItem {
 /** A lot of a tender. */
 export interface OcdsLot {
   readonly id?: string;
+  readonly title?: string;
+  readonly status?: string;
   readonly value?: OcdsValue;
+  readonly suitability?: OcdsSuitability;
+  readonly techniques?: OcdsTechniques;
   readonly contractPeriod?: OcdsPeriod;
   readonly classification?: OcdsClassification;
   readonly additionalClassifications: readonly OcdsClassification[];
@@ -107,9 +143,23 @@ export interface OcdsTender {
   readonly lots: readonly OcdsLot[];
   readonly documents: readonly OcdsDocument[];
   readonly procurementMethod?: string;
+  /** `procurementMethodDetails`, as published (`Competitive flexible procedure` …). */
+  readonly procurementMethodDetails?: string;
   readonly mainProcurementCategory?: string;
   readonly tenderPeriod?: OcdsPeriod;
+  /**
+   * `tenderPeriod.endDate`; a date without a time is the end of that day in UK time
+   * (23:59:59 Europe/London), with a `date-only-deadline` warning.
+   */
+  readonly deadline?: Date;
   readonly contractPeriod?: OcdsPeriod;
+  /** `legalBasis` (`UKPGA 2023/54`, `CELEX 32014L0024` …). */
+  readonly legalBasis?: { readonly scheme?: string; readonly id?: string };
+  readonly suitability?: OcdsSuitability;
+  readonly techniques?: OcdsTechniques;
+  /** `submissionMethodDetails`: a URL, an email address or prose. */
+  readonly submissionMethodDetails?: string;
+  readonly amendments: readonly OcdsAmendment[];
 }
 
 /** One award. */
@@ -125,15 +175,27 @@ export interface OcdsAward {
   readonly items: readonly OcdsItem[];
   readonly documents: readonly OcdsDocument[];
   readonly contractPeriod?: OcdsPeriod;
+  /** `relatedLots`: the lots this award is for. */
+  readonly relatedLots: readonly string[];
+  readonly amendments: readonly OcdsAmendment[];
 }
 
-/** One entry of `contracts[]` (FTS contract details notices). */
+/** One entry of `contracts[]` (FTS contract details and change notices). */
 export interface OcdsContractSection {
   readonly status?: string;
   readonly value?: OcdsValue;
   readonly period?: OcdsPeriod;
+  readonly dateSigned?: Date;
   readonly items: readonly OcdsItem[];
   readonly documents: readonly OcdsDocument[];
+  readonly amendments: readonly OcdsAmendment[];
+}
+
+/** One entry of `bids.statistics[]`. */
+export interface OcdsBidStatistic {
+  readonly measure?: string;
+  readonly value?: number;
+  readonly relatedLot?: string;
 }
 
 /** A party, without its contact point. */
@@ -146,6 +208,8 @@ export interface OcdsParty {
   readonly address?: OcdsAddress;
   /** `details.url` (UK extension), else `details.buyerProfile`. */
   readonly url?: string;
+  /** `details.scale` (`sme`, `large`, `micro` …), as published. */
+  readonly scale?: string;
 }
 
 /** The release, as far as the mapper reads it. */
@@ -161,6 +225,40 @@ export interface OcdsRelease {
   readonly tender?: OcdsTender;
   readonly awards: readonly OcdsAward[];
   readonly contracts: readonly OcdsContractSection[];
+  readonly bidStatistics: readonly OcdsBidStatistic[];
+  /** `relatedProcesses[].relationship` values (`framework` marks a call-off). */
+  readonly relationships: readonly string[];
+}
+
+/**
+ * True for an amount that stands for "not given" rather than a price: 0 and 0.01 (both
+ * APIs' forms need a number; buyers type the smallest they can).
+ *
+ * @example
+ * ```ts
+ * import { isPlaceholderAmount } from "./release.ts";
+ * isPlaceholderAmount(0.01); // true
+ * isPlaceholderAmount(95000); // false
+ * ```
+ */
+export function isPlaceholderAmount(n: number): boolean {
+  return n === 0 || n === 0.01;
+}
+
+function realAmount(
+  v: UnknownRecord,
+  key: string,
+  path: string,
+  w: Warnings,
+): number | undefined {
+  const n = amount(v, key, path, w);
+  if (n === undefined || !isPlaceholderAmount(n)) return n;
+  w.add(
+    "placeholder-amount",
+    `amount ${n} stands for "not given"; left out of the value fields`,
+    `${path}.${key}`,
+  );
+  return undefined;
 }
 
 function readValue(
@@ -173,8 +271,8 @@ function readValue(
   const v = record(obj, key, at, w);
   if (v === undefined) return undefined;
   return {
-    amount: amount(v, "amount", path, w),
-    amountGross: amount(v, "amountGross", path, w),
+    amount: realAmount(v, "amount", path, w),
+    amountGross: realAmount(v, "amountGross", path, w),
     currency: text(v, "currency", path, w)?.toUpperCase(),
     path,
   };
@@ -189,7 +287,121 @@ function readPeriod(
   const path = at === "" ? key : `${at}.${key}`;
   const p = record(obj, key, at, w);
   if (p === undefined) return undefined;
-  return { startDate: date(p, "startDate", path, w), endDate: date(p, "endDate", path, w) };
+  return {
+    startDate: date(p, "startDate", path, w),
+    endDate: date(p, "endDate", path, w),
+    durationInDays: readDuration(p, path, w),
+  };
+}
+
+function readDuration(p: UnknownRecord, path: string, w: Warnings): number | undefined {
+  const v = field(p, "durationInDays");
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "string" && /^\s*\d{1,6}\s*$/.test(v) ? Number(v) : v;
+  if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_DURATION_DAYS) {
+    if (typeof v === "string") {
+      w.add(
+        "wrong-type",
+        "durationInDays given as text; read as a number",
+        `${path}.durationInDays`,
+      );
+    }
+    return n;
+  }
+  // Only primitives are shown: String() of an object can throw (a "toString" key from JSON).
+  const shown = typeof v === "string"
+    ? JSON.stringify(v.slice(0, 40))
+    : typeof v === "number" || typeof v === "boolean"
+    ? String(v)
+    : typeName(v);
+  w.add(
+    "invalid-duration",
+    `durationInDays ${shown} is not a whole number of days from 0 to ${MAX_DURATION_DAYS}; ignored`,
+    `${path}.durationInDays`,
+  );
+  return undefined;
+}
+
+function readBoolean(
+  obj: UnknownRecord | undefined,
+  key: string,
+  at: string,
+  w: Warnings,
+): boolean | undefined {
+  const v = field(obj, key);
+  if (typeof v === "boolean") return v;
+  if (v === undefined || v === null) return undefined;
+  // "true"/"false" as text is a common slip; anything else is not a yes or a no.
+  if (v === "true" || v === "false") {
+    w.add(
+      "wrong-type",
+      `expected true or false, found text ${JSON.stringify(v)}; read`,
+      join(at, key),
+    );
+    return v === "true";
+  }
+  w.add("wrong-type", `expected true or false, found ${typeName(v)}; ignored`, join(at, key));
+  return undefined;
+}
+
+function readSuitability(
+  obj: UnknownRecord,
+  at: string,
+  w: Warnings,
+): OcdsSuitability | undefined {
+  const s = record(obj, "suitability", at, w);
+  if (s === undefined) return undefined;
+  const path = join(at, "suitability");
+  return { sme: readBoolean(s, "sme", path, w), vcse: readBoolean(s, "vcse", path, w) };
+}
+
+function readTechniques(obj: UnknownRecord, at: string, w: Warnings): OcdsTechniques | undefined {
+  const t = record(obj, "techniques", at, w);
+  if (t === undefined) return undefined;
+  const path = join(at, "techniques");
+  return {
+    hasFrameworkAgreement: readBoolean(t, "hasFrameworkAgreement", path, w),
+    hasDynamicPurchasingSystem: readBoolean(t, "hasDynamicPurchasingSystem", path, w),
+  };
+}
+
+function readAmendment(a: UnknownRecord, path: string, w: Warnings): OcdsAmendment {
+  return {
+    date: date(a, "date", path, w),
+    rationale: text(a, "rationale", path, w),
+    description: text(a, "description", path, w),
+  };
+}
+
+function readAmendments(obj: UnknownRecord, at: string, w: Warnings): OcdsAmendment[] {
+  return objects(obj, "amendments", at, w, (a, p) => readAmendment(a, p, w));
+}
+
+const DATE_ONLY = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
+
+/**
+ * `tenderPeriod.endDate` as read by `readPeriod`, except that a date without a time is the
+ * end of that day in UK time (a deadline "on 19 June" runs to midnight, not from it).
+ */
+function readDeadline(
+  t: UnknownRecord,
+  period: OcdsPeriod | undefined,
+  w: Warnings,
+): Date | undefined {
+  const read = period?.endDate;
+  if (read === undefined) return undefined;
+  const v = field(field(t, "tenderPeriod") as UnknownRecord, "endDate");
+  if (typeof v !== "string" || !DATE_ONLY.test(v)) return read;
+  const day = v.trim();
+  const end = endOfUkDay(day);
+  w.add(
+    "date-only-deadline",
+    `deadline ${
+      JSON.stringify(day)
+    } has no time; read as the end of that day in UK time (${end.toISOString()})`,
+    "tender.tenderPeriod.endDate",
+  );
+  return end;
 }
 
 function readClassification(c: UnknownRecord, path: string, w: Warnings): OcdsClassification {
@@ -222,6 +434,7 @@ function readDocument(d: UnknownRecord, path: string, w: Warnings): OcdsDocument
     id: id(d, "id", path, w),
     documentType: text(d, "documentType", path, w),
     noticeType: text(d, "noticeType", path, w),
+    title: text(d, "title", path, w) ?? text(d, "description", path, w),
     url: text(d, "url", path, w),
     datePublished: date(d, "datePublished", path, w),
   };
@@ -229,6 +442,7 @@ function readDocument(d: UnknownRecord, path: string, w: Warnings): OcdsDocument
 
 function readItem(it: UnknownRecord, path: string, w: Warnings): OcdsItem {
   return {
+    relatedLot: id(it, "relatedLot", path, w),
     classification: readOneClassification(it, path, w),
     additionalClassifications: objects(
       it,
@@ -256,7 +470,11 @@ function readOrgRef(o: UnknownRecord, path: string, w: Warnings): OcdsOrgRef {
 function readLot(l: UnknownRecord, path: string, w: Warnings): OcdsLot {
   return {
     id: id(l, "id", path, w),
+    title: text(l, "title", path, w),
+    status: text(l, "status", path, w),
     value: readValue(l, "value", path, w),
+    suitability: readSuitability(l, path, w),
+    techniques: readTechniques(l, path, w),
     contractPeriod: readPeriod(l, "contractPeriod", path, w),
     classification: readOneClassification(l, path, w),
     additionalClassifications: objects(
@@ -272,6 +490,7 @@ function readLot(l: UnknownRecord, path: string, w: Warnings): OcdsLot {
 
 function readTender(t: UnknownRecord, w: Warnings): OcdsTender {
   const at = "tender";
+  const tenderPeriod = readPeriod(t, "tenderPeriod", at, w);
   return {
     title: text(t, "title", at, w),
     description: text(t, "description", at, w),
@@ -291,10 +510,24 @@ function readTender(t: UnknownRecord, w: Warnings): OcdsTender {
     lots: objects(t, "lots", at, w, (l, p) => readLot(l, p, w)),
     documents: readDocuments(t, at, w),
     procurementMethod: text(t, "procurementMethod", at, w),
+    procurementMethodDetails: text(t, "procurementMethodDetails", at, w),
     mainProcurementCategory: text(t, "mainProcurementCategory", at, w),
-    tenderPeriod: readPeriod(t, "tenderPeriod", at, w),
+    tenderPeriod,
+    deadline: readDeadline(t, tenderPeriod, w),
     contractPeriod: readPeriod(t, "contractPeriod", at, w),
+    legalBasis: readLegalBasis(t, w),
+    suitability: readSuitability(t, at, w),
+    techniques: readTechniques(t, at, w),
+    submissionMethodDetails: text(t, "submissionMethodDetails", at, w),
+    amendments: readAmendments(t, at, w),
   };
+}
+
+function readLegalBasis(t: UnknownRecord, w: Warnings): OcdsTender["legalBasis"] {
+  const b = record(t, "legalBasis", "tender", w);
+  if (b === undefined) return undefined;
+  const path = "tender.legalBasis";
+  return { scheme: text(b, "scheme", path, w), id: id(b, "id", path, w) };
 }
 
 function readAward(a: UnknownRecord, path: string, w: Warnings): OcdsAward {
@@ -310,6 +543,8 @@ function readAward(a: UnknownRecord, path: string, w: Warnings): OcdsAward {
     items: readItems(a, path, w),
     documents: readDocuments(a, path, w),
     contractPeriod: readPeriod(a, "contractPeriod", path, w),
+    relatedLots: strings(a, "relatedLots", path, w),
+    amendments: readAmendments(a, path, w),
   };
 }
 
@@ -318,9 +553,27 @@ function readContractSection(c: UnknownRecord, path: string, w: Warnings): OcdsC
     status: text(c, "status", path, w),
     value: readValue(c, "value", path, w),
     period: readPeriod(c, "period", path, w),
+    dateSigned: date(c, "dateSigned", path, w),
     items: readItems(c, path, w),
     documents: readDocuments(c, path, w),
+    amendments: readAmendments(c, path, w),
   };
+}
+
+function readBidStatistic(s: UnknownRecord, path: string, w: Warnings): OcdsBidStatistic {
+  const v = field(s, "value");
+  let value: number | undefined;
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) value = v;
+  else if (v !== undefined && v !== null) {
+    w.add(
+      "wrong-type",
+      `expected a count (a whole number from 0), found ${
+        typeof v === "number" ? v : typeName(v)
+      }; ignored`,
+      `${path}.value`,
+    );
+  }
+  return { measure: text(s, "measure", path, w), value, relatedLot: id(s, "relatedLot", path, w) };
 }
 
 function readIdentifier(o: UnknownRecord, path: string, w: Warnings): string | undefined {
@@ -349,6 +602,7 @@ function readParty(p: UnknownRecord, path: string, w: Warnings): OcdsParty {
     address: address === undefined ? undefined : readAddress(address, `${path}.address`, w),
     url: text(details, "url", `${path}.details`, w) ??
       text(details, "buyerProfile", `${path}.details`, w),
+    scale: text(details, "scale", `${path}.details`, w),
   };
 }
 
@@ -370,6 +624,7 @@ export function readRelease(raw: unknown, w: Warnings): OcdsRelease | undefined 
   const buyer = record(raw, "buyer", "", w);
   const planning = record(raw, "planning", "", w);
   const tender = record(raw, "tender", "", w);
+  const bids = record(raw, "bids", "", w);
   // `tag` is read as a list even when published as one string.
   return {
     id: id(raw, "id", "", w),
@@ -383,5 +638,13 @@ export function readRelease(raw: unknown, w: Warnings): OcdsRelease | undefined 
     tender: tender === undefined ? undefined : readTender(tender, w),
     awards: objects(raw, "awards", "", w, (a, at) => readAward(a, at, w)),
     contracts: objects(raw, "contracts", "", w, (c, at) => readContractSection(c, at, w)),
+    bidStatistics: objects(bids, "statistics", "bids", w, (s, at) => readBidStatistic(s, at, w)),
+    relationships: objects(
+      raw,
+      "relatedProcesses",
+      "",
+      w,
+      (p, at) => strings(p, "relationship", at, w),
+    ).flat(),
   };
 }

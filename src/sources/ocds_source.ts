@@ -20,6 +20,12 @@
  * So a bad release costs about two extra requests, and the following full page starts at
  * the bad release itself (it is isolated by step 3 at `limit=1`).
  *
+ * A page over `HTTP_MAX_BODY_BYTES` is unreadable in the same way, and never held whole: it is
+ * asked again with a `limit` of the releases that were complete within the byte limit, down
+ * to 1. A single
+ * release still over the limit is read through keeping only its start (quarantined, capped)
+ * and the page's end (its `links.next`), so paging goes on past it.
+ *
  * ## Paging
  *
  * Only the `cursor` of `links.next` is used, and only when the link has the configured
@@ -43,7 +49,9 @@ import type { Config, SourceId } from "../config.ts";
 import { getLog } from "../log.ts";
 import { decodeBody } from "./decode.ts";
 import { type CostMeter, freezeCost, HttpPolicy, newCost } from "./http_policy.ts";
-import { parsePage, rejectedRelease } from "./page_parse.ts";
+import { findNextLink, MAX_NEXT_CHARS, parsePage, rejectedRelease } from "./page_parse.ts";
+import type { Body } from "./body_reader.ts";
+import { capText } from "../text.ts";
 import { sharedBudget } from "./request_budget.ts";
 import type { DateWindow, PageResult, Position, RejectedRelease, Source } from "./source.ts";
 import { positionLabel, SourceError } from "./source_error.ts";
@@ -53,7 +61,12 @@ import { type ApiWindow, apiWindow, windowLabel } from "./windows.ts";
 /** The settings a source reads: the HTTP ones and its own section. */
 export type SourcesConfig = Pick<
   Config,
-  "httpTimeoutMs" | "httpMaxAttempts" | "httpRetryBaseMs" | "sources"
+  | "httpTimeoutMs"
+  | "httpMaxAttempts"
+  | "httpRetryBaseMs"
+  | "httpMaxBodyBytes"
+  | "httpMaxRetryAfterMs"
+  | "sources"
 >;
 
 /** What a source needs from the outside world; all optional (real ones by default). */
@@ -72,6 +85,8 @@ export interface ApiSpec {
   /** Query parameters of one page request, in the order sent. */
   params(window: ApiWindow, limit: number, cursor: string | null): [string, string][];
 }
+
+type OversizedBody = Extract<Body, { kind: "oversized" }>;
 
 /** Remembered walks (one per window) for loop detection; old windows are forgotten. */
 const MAX_WALKS = 8;
@@ -103,6 +118,8 @@ export function createOcdsSource(
     maxAttempts: config.httpMaxAttempts,
     throttleWaitMs: settings.throttleWaitMs,
     retryBaseMs: config.httpRetryBaseMs,
+    maxBodyBytes: config.httpMaxBodyBytes,
+    maxRetryAfterMs: config.httpMaxRetryAfterMs,
     random: deps.random,
   });
   /** Per window: the cursor we handed out last and every cursor of the walk so far. */
@@ -136,17 +153,24 @@ export function createOcdsSource(
 
   /** The API cursor of a `links.next`, after checking where it points. */
   function apiCursorOf(next: string, position: Position): string {
+    if (next.length > MAX_NEXT_CHARS) {
+      throw pagingError(
+        position,
+        `links.next is ${next.length} characters long (at most ${MAX_NEXT_CHARS} are followed; ` +
+          `it starts ${capText(next, 100)})`,
+      );
+    }
     let url: URL;
     try {
       url = new URL(next);
     } catch {
-      throw pagingError(position, `links.next is not a URL (${next.slice(0, 100)})`);
+      throw pagingError(position, `links.next is not a URL (${capText(next, 100)})`);
     }
     if (url.origin !== base.origin || url.pathname !== base.pathname) {
       throw pagingError(
         position,
-        `links.next points to ${url.origin}${url.pathname}, not ${base.origin}${base.pathname}; ` +
-          "a URL chosen by a response is never followed",
+        `links.next points to ${capText(url.origin + url.pathname, 200)}, not ${base.origin}` +
+          `${base.pathname}; a URL chosen by a response is never followed`,
       );
     }
     const cursor = url.searchParams.get("cursor");
@@ -182,10 +206,8 @@ export function createOcdsSource(
   ): PageResult {
     if (next !== null) checkLoop(position, next);
     if (warnings.length > 0) {
-      log.warn("{source}: {warnings} ({position})", {
+      log.warn(`${spec.id}: ${warnings.join("; ")} (${positionLabel(position)})`, {
         source: spec.id,
-        warnings: warnings.join("; "),
-        position: positionLabel(position),
       });
     }
     return {
@@ -200,11 +222,47 @@ export function createOcdsSource(
 
   async function fetchPage(position: Position, deadline: number): Promise<PageResult> {
     const cost = newCost();
+    try {
+      return await readPage(position, deadline, cost);
+    } catch (error) {
+      // a failed page still cost its requests and waits: the run record counts them
+      if (error instanceof SourceError) error.cost = freezeCost(cost);
+      throw error;
+    }
+  }
+
+  async function readPage(
+    position: Position,
+    deadline: number,
+    cost: CostMeter,
+  ): Promise<PageResult> {
     const warnings: string[] = [];
     let limit = settings.pageSize;
     for (;;) {
-      const answer = await policy.get(urlFor(position, limit), deadline, cost, position);
-      if (answer.kind === "out-of-time") return { kind: "out-of-time", cost: freezeCost(cost) };
+      const answer = await policy.get(urlFor(position, limit), deadline, cost, {
+        position,
+        skim: limit === 1,
+      });
+      if (answer.kind === "out-of-time") {
+        return {
+          kind: "out-of-time",
+          throttledUntil: answer.throttledUntil,
+          cost: freezeCost(cost),
+        };
+      }
+      if (answer.kind === "oversized") {
+        const { body } = answer;
+        if (limit > 1) {
+          const narrowed = Math.max(1, Math.min(limit - 1, body.fittingReleases));
+          warnings.push(
+            `page with limit ${limit} is over ${config.httpMaxBodyBytes} bytes ` +
+              `(HTTP_MAX_BODY_BYTES; at least ${body.size}); asked again with limit ${narrowed}`,
+          );
+          limit = narrowed;
+          continue;
+        }
+        return oversizedRelease(position, body, warnings, cost);
+      }
       const decoded = decodeBody(answer.body);
       warnings.push(...decoded.warnings);
       const page = parsePage(decoded.text);
@@ -247,6 +305,29 @@ export function createOcdsSource(
         detail: `the page cannot be read even one release at a time (${page.reason})`,
       });
     }
+  }
+
+  /**
+   * A one-release page over the byte limit: the release is set aside with its start (the
+   * quarantine keeps it, so it is not lost silently) and paging goes on from the
+   * `links.next` at the page's end; without one, the body was read to its end, so the
+   * window has no more pages.
+   */
+  function oversizedRelease(
+    position: Position,
+    body: OversizedBody,
+    warnings: string[],
+    cost: CostMeter,
+  ): PageResult {
+    const head = decodeBody(body.head ?? new Uint8Array(0)).text;
+    const tail = decodeBody(body.tail ?? new Uint8Array(0)).text;
+    const reason = `the release alone is ${body.size} bytes, over HTTP_MAX_BODY_BYTES ` +
+      `(${config.httpMaxBodyBytes}); its first ${head.length} characters are kept`;
+    warnings.push(`a release was set aside: ${reason}`);
+    const rejected = [rejectedRelease(head, reason)];
+    const tailNext = findNextLink(tail);
+    const next = tailNext === null ? null : cursorOf(tailNext, position);
+    return pageOf(position, [], next, rejected, warnings, cost);
   }
 
   return {

@@ -110,18 +110,59 @@ export function rejectedRelease(raw: string, reason: string): RejectedRelease {
 }
 
 function broken(reason: string, goodPrefix: number, text: string): ParsedPage {
-  // the last "next": "…" in the text; links come after releases in both APIs' pages
-  const matches = [...text.matchAll(/"next"\s*:\s*"((?:[^"\\]|\\.)*)"/g)];
-  const last = matches.at(-1)?.[1];
-  let tailNext: string | null = null;
-  if (last !== undefined) {
-    try {
-      tailNext = JSON.parse(`"${last}"`);
-    } catch {
-      tailNext = null; // an escape we cannot read: treat as no next
-    }
+  return { kind: "broken", reason, goodPrefix, tailNext: findNextLink(text), warnings: [] };
+}
+
+/** Longest `links.next` followed (characters); real ones are a few hundred. */
+export const MAX_NEXT_CHARS = 2_048;
+
+/** How many `"next"` keys, from the end, {@linkcode findNextLink} tries. */
+const NEXT_TRIES = 16;
+
+/**
+ * The last `"next": "…"` string in a text that may not be valid JSON (a truncated page, or
+ * the tail of one too large to read whole); links come after releases in both APIs' pages.
+ * `null` when there is none, or it is longer than {@linkcode MAX_NEXT_CHARS}. Bounded work:
+ * at most {@linkcode NEXT_TRIES} keys from the end, each read for at most that many
+ * characters, after one backwards search.
+ *
+ * @example
+ * ```ts
+ * findNextLink('… "links":{"next":"https://x/y?cursor=c"}}'); // "https://x/y?cursor=c"
+ * ```
+ */
+export function findNextLink(text: string): string | null {
+  let at = text.length;
+  for (let tries = 0; tries < NEXT_TRIES; tries++) {
+    const key = text.lastIndexOf('"next"', at - 1);
+    if (key < 0) return null;
+    at = key;
+    const value = stringAfterColon(text, key + 6);
+    if (value !== null) return value;
   }
-  return { kind: "broken", reason, goodPrefix, tailNext, warnings: [] };
+  return null;
+}
+
+/** The JSON string value after `: ` at `i`, decoded, or `null`. */
+function stringAfterColon(text: string, i: number): string | null {
+  i = skipWs(text, i);
+  if (text[i] !== ":") return null;
+  i = skipWs(text, i + 1);
+  if (text[i] !== '"') return null;
+  const limit = Math.min(text.length, i + 1 + MAX_NEXT_CHARS * 6); // \uXXXX is 6 characters
+  for (let j = i + 1; j < limit; j++) {
+    const c = text[j];
+    if (c === "\\") j++;
+    else if (c === '"') {
+      try {
+        const value = JSON.parse(text.slice(i, j + 1));
+        return typeof value === "string" && value.length <= MAX_NEXT_CHARS ? value : null;
+      } catch {
+        return null; // an escape we cannot read: treat as no next
+      }
+    } else if (c === "\n") return null;
+  }
+  return null;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

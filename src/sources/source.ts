@@ -56,6 +56,11 @@ export type PageResult =
   | {
     /** Fetching would pass the deadline: resume later from the same position. */
     readonly kind: "out-of-time";
+    /**
+     * Epoch ms until which the API throttles us, when its throttling (a wait it asked for,
+     * or a budget it paused) is what passes the deadline; `null` when time simply ran out.
+     */
+    readonly throttledUntil: number | null;
     readonly cost: PageCost;
   };
 

@@ -17,7 +17,7 @@
  */
 import type { SourceId } from "../config.ts";
 import { redact } from "../log.ts";
-import type { Position } from "./source.ts";
+import type { PageCost, Position } from "./source.ts";
 import { windowLabel } from "./windows.ts";
 
 /** What kind of failure: lets the engine and the dashboard group errors. */
@@ -43,6 +43,11 @@ export class SourceError extends Error {
   readonly status?: number;
   /** The position whose page failed; the engine resumes there. */
   readonly position?: Position;
+  /**
+   * What the failed page cost before it failed (requests, retries, waits), set by the source
+   * that threw it, so the run record counts them too.
+   */
+  cost: PageCost | null = null;
 
   constructor(
     init: {

@@ -20,6 +20,8 @@ import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
 import { retryQuarantine } from "./quarantine_retry.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
+import { loadRemapJob } from "../db/remap_state.ts";
+import { remapJobId, runRemap } from "./remap.ts";
 
 /** The cron's name, as the Deploy dashboard lists it (≤ 64 characters, unique). */
 export const CRON_NAME = "procurement sync";
@@ -96,6 +98,7 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     }
     log.info(`The ${trigger} sync finished: ${line}.`);
     await retryAfterMappingChange(engine);
+    await remapAfterMappingChange(engine);
     return runs;
   };
 }
@@ -120,6 +123,37 @@ async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
     }
   } catch (error) {
     log.error(`Could not retry the quarantine: ${errorText(error)}; the next tick tries again.`);
+  }
+}
+
+/**
+ * After a `MAPPING_VERSION` change, stored releases mapped by an older version are re-mapped
+ * in the background: one slice of at most `REMAP_BUDGET` per tick (shared by the sources),
+ * each source under its lease, resuming where the last tick stopped. Once a version's job is
+ * done a tick costs one read. Never throws.
+ */
+async function remapAfterMappingChange(engine: EngineDeps): Promise<void> {
+  const log = getLog("sync");
+  const deadline = engine.clock.now() + engine.sync.remapBudgetMs;
+  for (const source of engine.sync.sources) {
+    try {
+      const held = await loadRemapJob(engine.db, remapJobId({ source, kind: "auto" }));
+      if (held?.done) continue;
+      const budgetMs = deadline - engine.clock.now();
+      if (budgetMs <= 0) return;
+      const { db, kv, clock, sync } = engine;
+      const r = await runRemap({ db, kv, clock, sync }, { source, kind: "auto", budgetMs });
+      const c = r.job?.counts;
+      if (r.outcome === "error") log.error(r.error ?? `Re-mapping ${source} failed.`);
+      else if (r.counts.releases > 0 || r.outcome === "lease-held") {
+        log.info(
+          `Re-mapping ${source} with mapping version ${MAPPING_VERSION}: ${r.outcome}, ` +
+            `${c?.releases ?? 0} of ${r.job?.total ?? 0} releases done.`,
+        );
+      }
+    } catch (error) {
+      log.error(`Could not re-map ${source}: ${errorText(error)}; the next tick tries again.`);
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import {
 } from "../db/runs.ts";
 import {
   DAYS_KEPT,
+  futurePosition,
   loadState,
   rangeStreamId,
   saveState,
@@ -32,7 +33,9 @@ import {
   zeroTotals,
 } from "../db/sync_state.ts";
 import type { DateWindow, PageCost, Position, Source } from "../sources/source.ts";
-import { acquireLease, type Lease, releaseLease, renewLease } from "./lease.ts";
+import { SourceError } from "../sources/source_error.ts";
+import { capText } from "../text.ts";
+import { acquireLease, type Lease, releaseLease, renewLease, startHeartbeat } from "./lease.ts";
 import { advance, shareDone, startPosition } from "./advance.ts";
 import { storePage } from "./store_page.ts";
 import { countStoredFigures } from "../db/figures.ts";
@@ -62,8 +65,11 @@ export interface EngineDeps {
 export interface RunRequest {
   readonly source: SourceId;
   readonly trigger: RunTrigger;
-  /** A one-off backfill of `[from, to)` in its own stream, instead of the main stream. */
-  readonly range?: { readonly from: Date; readonly to: Date };
+  /**
+   * A one-off backfill of `[from, to)` in its own stream, instead of the main stream; `to`
+   * `null` reads up to now (one stream per start, see `rangeStreamId`).
+   */
+  readonly range?: { readonly from: Date; readonly to: Date | null };
   /** Overrides the configured budget / page limit for this run. */
   readonly budgetMs?: number;
   readonly maxPages?: number;
@@ -79,6 +85,8 @@ export interface Progress {
   readonly releases: number;
   readonly elapsedMs: number;
   readonly window: DateWindow | null;
+  /** Where the run is, when not a date window (a re-mapping's last release key). */
+  readonly at?: string;
   /** Share of the stream's date range done, 0–1. */
   readonly done: number;
 }
@@ -90,7 +98,12 @@ type Figures = RunFigures & { waitedMs: number };
 interface LoopEnd {
   readonly outcome: RunOutcome;
   readonly at: Position | null;
+  /** Until when the API throttles us, when `outcome` is `throttled`. */
+  readonly throttledUntil?: Date;
 }
+
+/** Longest warning kept on a run record (they quote upstream text). */
+const WARNING_MAX = 500;
 
 /**
  * Runs one stream once. Never throws for a sync failure: the outcome, figures and error are
@@ -130,8 +143,18 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     const lease = acquired.lease;
     try {
       await flushPendingRuns(deps);
-      const state = await loadState(deps.db, streamId) ??
-        await createState(deps, streamId, request, lease.token, startedAt);
+      let state = await loadState(deps.db, streamId);
+      const future = state && futurePosition(state, startedAt);
+      if (state && future) {
+        // A position in the future (a start date of 9999-12-31 once configured) never
+        // reads anything and looks caught up forever: start the stream again from its start.
+        const why = `The ${streamId} stream's position (${future.toISOString()}) is in the ` +
+          "future; it starts again from its start date.";
+        warnings.push(why);
+        log.warn(why, { stream: streamId });
+        state = null;
+      }
+      state ??= await createState(deps, streamId, request, lease.token, startedAt);
       if (state) {
         const upper = state.rangeTo ?? new Date(startedAt);
         from = state.window
@@ -156,6 +179,8 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
         end = { outcome: "lease-lost", at: null };
       }
     } catch (e) {
+      // a failed page still cost requests and waits: count them (the record stays honest)
+      if (e instanceof SourceError && e.cost) addCost(figures, e.cost);
       error = errorText(e);
       end = { outcome: "error", at: at.position };
       log.error(
@@ -193,7 +218,8 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     from,
     to: end.at,
     error,
-    warnings: warnings.slice(0, 50),
+    throttledUntil: end.throttledUntil ?? null,
+    warnings: warnings.slice(0, 50).map((w) => capText(w, WARNING_MAX)),
   };
   try {
     await recordRun(deps.db, run, deps.sync.runsKept);
@@ -209,7 +235,9 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     pages: run.pages,
     releases: run.releases,
     inserted: run.inserted,
+    requests: run.requests,
     error: run.error,
+    throttledUntil: run.throttledUntil?.toISOString() ?? null,
   });
   return run;
 }
@@ -255,16 +283,46 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     return { outcome: "lease-lost", at: position };
   }
   const stopWell = async (outcome: RunOutcome): Promise<LoopEnd> => {
-    const ok = { status: "ok" as const, lastSuccessAt: new Date(clock.now()), lastError: null };
+    const ok = {
+      status: "ok" as const,
+      lastSuccessAt: new Date(clock.now()),
+      lastError: null,
+      throttledUntil: null,
+    };
     const saved = await saveState(db, streamId, fence, ok);
     return { outcome: saved ? outcome : "lease-lost", at: position };
+  };
+  /** Stopped by the API's throttling: not a success (the verdict must not say ok). */
+  const stopThrottled = async (until: number): Promise<LoopEnd> => {
+    const throttledUntil = new Date(until);
+    const saved = await saveState(db, streamId, fence, { status: "ok", throttledUntil });
+    return saved
+      ? { outcome: "throttled", at: position, throttledUntil }
+      : { outcome: "lease-lost", at: position };
   };
   for (let n = 1;; n++) {
     if (maxPages > 0 && n > maxPages) return stopWell("page-limit");
     if (clock.now() >= deadline) return stopWell("budget");
-    const page = await source.fetchPage(position, deadline);
+    // The lease is renewed while the source waits (throttling, backoff, a slow answer), so
+    // no wait, however long, lets it lapse; losing it to another holder stops the run.
+    const beat = startHeartbeat(deps.kv, lease, {
+      ttlMs: sync.leaseTtlMs,
+      now: () => clock.now(),
+      onError: (e) =>
+        getLog("sync").warn(`Could not renew the ${request.source} lease: ${errorText(e)}`),
+    });
+    let page;
+    try {
+      page = await source.fetchPage(position, deadline);
+    } finally {
+      const kept = await beat.stop();
+      if (kept) lease = kept;
+    }
     addCost(figures, page.cost);
-    if (page.kind === "out-of-time") return stopWell("budget");
+    if (beat.lost) return { outcome: "lease-lost", at: position };
+    if (page.kind === "out-of-time") {
+      return page.throttledUntil === null ? stopWell("budget") : stopThrottled(page.throttledUntil);
+    }
     ctx.warnings.push(...page.warnings);
     await deps.checkpoint?.("fetched", n);
 
@@ -273,7 +331,10 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     const pageKey = `${streamId}@${state.createdAt.getTime()}#${
       state.totals.pages + figures.pages
     }`;
-    const stored = await storePage(db, request.source, page, position, now, pageKey);
+    const stored = await storePage(db, request.source, page, position, now, {
+      keepRaw: sync.keepRawReleases,
+      pageKey,
+    });
     await deps.checkpoint?.("stored", n);
 
     // Only now, with the page's data stored, does the cursor move past it.
@@ -288,6 +349,7 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
         cursor: next.position?.cursor ?? null,
         watermark: next.watermark,
         mode: next.mode,
+        throttledUntil: null,
         ...(caughtUp ? { status: "ok" as const, lastSuccessAt: now, lastError: null } : {}),
       },
       {

@@ -141,3 +141,72 @@ export async function leaseHolder(
 function expireIn(ttlMs: number): number {
   return Math.max(ttlMs * 2, 60_000);
 }
+
+/** A running heartbeat; see {@linkcode startHeartbeat}. */
+export interface Heartbeat {
+  /** `true` once a renewal found the lease taken by another holder. */
+  readonly lost: boolean;
+  /** Stops renewing (after any renewal in flight); the lease as last renewed, or `null` if lost. */
+  stop(): Promise<Lease | null>;
+}
+
+/** Options of {@linkcode startHeartbeat}. */
+export interface HeartbeatOptions {
+  readonly ttlMs: number;
+  /** The time new expiries count from, epoch ms (the engine's clock). */
+  readonly now: () => number;
+  /**
+   * Real milliseconds between renewals.
+   * @default a third of `ttlMs` (at least 100 ms)
+   */
+  readonly everyMs?: number;
+  /** Told about a renewal that failed for another reason than a lost lease (KV trouble). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Renews `lease` every third of its TTL until stopped, so it stays held through a long wait
+ * (a 5-minute CF throttle wait, a backoff, a slow request) whatever the TTL. Timers are real
+ * time, like KV's own expiry of the key. A renewal that finds another holder marks the
+ * heartbeat `lost` and stops; a KV error is reported and the next beat tries again.
+ *
+ * @example
+ * ```ts
+ * const beat = startHeartbeat(kv, lease, { ttlMs: 60_000, now: Date.now });
+ * const page = await source.fetchPage(position, deadline);
+ * const kept = await beat.stop(); // null: stop, the lease is someone else's
+ * ```
+ */
+export function startHeartbeat(kv: Deno.Kv, lease: Lease, options: HeartbeatOptions): Heartbeat {
+  const every = options.everyMs ?? Math.max(100, Math.floor(options.ttlMs / 3));
+  let current: Lease | null = lease;
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const beat = () => {
+    inFlight = (async () => {
+      try {
+        const renewed: Lease | null = await renewLease(kv, current!, {
+          ttlMs: options.ttlMs,
+          now: options.now(),
+        });
+        current = renewed;
+      } catch (error) {
+        options.onError?.(error);
+      }
+      if (!stopped && current !== null) timer = setTimeout(beat, every);
+    })();
+  };
+  timer = setTimeout(beat, every);
+  return {
+    get lost() {
+      return current === null;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+      return current;
+    },
+  };
+}

@@ -17,6 +17,7 @@ import { mapPage } from "../ocds/map_page.ts";
 import { writeBuyers } from "../db/buyers.ts";
 import { writeContracts, type WriteCounts } from "../db/contracts.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
+import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
 
 /** What storing a page did. */
@@ -27,13 +28,30 @@ export interface StoredPage extends WriteCounts {
   readonly mappedReleaseIds: readonly string[];
   /** Notices the page added, by UTC release day (see `writeContracts`). */
   readonly newByDay: Readonly<Record<string, number>>;
+  /** What the raw-release step wrote; `null` when it was off. */
+  readonly raw: ReleaseWrite | null;
+}
+
+/** Options of {@linkcode storePage}. */
+export interface StoreOptions {
+  /**
+   * Keep the page's releases in `releases` (one bulk write), before the contracts, so no
+   * contract exists without its raw release (a crash in between replays the page).
+   * @default {true}
+   */
+  readonly keepRaw?: boolean;
+  /**
+   * Names the page until its cursor moves (see `WriteOptions.pageKey`), so that `newByDay`
+   * is exact when a page is stored again after a crash.
+   * @default null
+   */
+  readonly pageKey?: string | null;
 }
 
 /**
- * Maps and stores `releases` (and quarantines `rejected` text) in at most five round trips:
- * contracts read + bulk write, buyers aggregation + bulk write, quarantine bulk write.
- * `pageKey` names the page until its cursor moves (see `WriteOptions.pageKey`), so that
- * `newByDay` is exact when a page is stored again after a crash.
+ * Maps and stores `releases` (and quarantines `rejected` text) in at most six round trips:
+ * raw releases bulk write, contracts read + bulk write, buyers aggregation + bulk write,
+ * quarantine bulk write.
  */
 export async function storePage(
   db: Db,
@@ -41,10 +59,15 @@ export async function storePage(
   page: { readonly releases: readonly unknown[]; readonly rejected: readonly RejectedRelease[] },
   position: Position | null,
   now: Date,
-  pageKey: string | null = null,
+  options: StoreOptions = {},
 ): Promise<StoredPage> {
   const { mapped, failed, superseded, buyers } = mapPage(source, page.releases);
-  const written = await writeContracts(db, mapped.map((m) => m.contract), now, { pageKey });
+  const raw = options.keepRaw === false
+    ? null
+    : await writeReleases(db, source, page.releases, now);
+  const written = await writeContracts(db, mapped.map((m) => m.contract), now, {
+    pageKey: options.pageKey ?? null,
+  });
   await writeBuyers(db, buyers, written.touchedBuyers, now);
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
@@ -78,6 +101,7 @@ export async function storePage(
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
     newByDay: written.newByDay,
+    raw,
   };
 }
 

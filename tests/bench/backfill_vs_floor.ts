@@ -1,5 +1,5 @@
 /**
- * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2]` — a replay backfill
+ * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw]` — a replay backfill
  * end to end against its floor, side by side in one process:
  *
  * - **engine**: `runSync` over the replay server into a fresh database (fetch, decode, map,
@@ -9,7 +9,9 @@
  *
  * Prints releases/s of both, their ratio, and MongoDB round trips per page (counted with the
  * driver's command monitoring), alternating the two for `--rounds` rounds so machine noise
- * hits both alike. Needs MONGODB_URI or the embedded jongodb.
+ * hits both alike. Needs MONGODB_URI or the embedded jongodb. Raw releases are off unless
+ * `--raw` is given (jongodb applies each update in time linear in the collection's size, so on
+ * jongodb their upserts dominate; on a real MongoDB they are one indexed bulk write a page).
  * @module
  */
 import { MongoClient } from "mongodb";
@@ -58,6 +60,7 @@ const config = loadConfig({
   FTS_START_DATE: FROM.toISOString().slice(0, 10),
   CF_START_DATE: FROM.toISOString().slice(0, 10),
   LOG_LEVEL: "warning",
+  KEEP_RAW_RELEASES: Deno.args.includes("--raw") ? "true" : "false",
 });
 
 async function engineRound(round: number) {

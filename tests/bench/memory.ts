@@ -1,8 +1,12 @@
 /**
- * `deno task bench:memory [--sizes 2500,10000]` — peak memory of the engine during replay
- * backfills of different sizes, side by side. The replay server runs in a subprocess, so this
- * process holds only the engine (and its MongoDB client): if pages are processed and dropped,
- * peak memory stays flat as the backfill grows.
+ * `deno task bench:memory [--sizes 2500,10000] [--huge-mb 100]` — peak memory of the engine
+ * during replay backfills of different sizes, side by side. The replay server runs in a
+ * subprocess, so this process holds only the engine (and its MongoDB client): if pages are
+ * processed and dropped, peak memory stays flat as the backfill grows.
+ *
+ * With `--huge-mb N`, one backfill of 500 releases where one release carries N MB (streamed by
+ * the replay server, no `content-length`): the page is never held whole, so peak RSS stays
+ * far below the ~512 MB of a Deploy isolate (before issue 11, 100 MB took RSS to 636 MB).
  * @module
  */
 import { manualClock } from "../../src/clock.ts";
@@ -17,10 +21,13 @@ import { projectPath } from "../support/process.ts";
 
 const flags = flagsOrExit(
   Deno.args,
-  { sizes: "value" },
-  "Usage: deno task bench:memory [--sizes 2500,10000]",
+  { sizes: "value", "huge-mb": "value" },
+  "Usage: deno task bench:memory [--sizes 2500,10000] [--huge-mb 100]",
 );
-const sizes = (flags.get("sizes") || "2500,10000").split(",").map(Number);
+const hugeMb = flags.has("huge-mb") ? Number(flags.get("huge-mb")) : null;
+const sizes = hugeMb !== null && !flags.has("sizes")
+  ? [500]
+  : (flags.get("sizes") || "2500,10000").split(",").map(Number);
 const NOW = Date.parse("2026-11-24T00:00:00Z");
 /** 200 releases a day (50 per 6 h window) at every size, so pages are alike and only their
  * number grows. */
@@ -44,6 +51,7 @@ async function replay(n: number, from: Date): Promise<{ url: string; stop: () =>
       "--to",
       new Date(NOW).toISOString(),
       "--no-rate-limit",
+      ...(hugeMb === null ? [] : ["--huge-release-mb", String(hugeMb)]),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -76,6 +84,8 @@ for (const n of sizes) {
     FTS_RATE_LIMIT: "100000/1s",
     FTS_START_DATE: from.toISOString().slice(0, 10),
     LOG_LEVEL: "warning",
+    // off: on jongodb raw-release upserts grow with the collection and would swamp the figure
+    KEEP_RAW_RELEASES: "false",
   });
   const db = getMongoClient(uri).db(`bench_memory_${n}_${Date.now()}`);
   await ensureIndexes(db);
@@ -102,7 +112,8 @@ for (const n of sizes) {
   const retained = Deno.memoryUsage().heapUsed - base.heapUsed;
   const mb = (b: number) => (b / 1_048_576).toFixed(1);
   console.log(
-    `${n} releases (${run.releases} read, ${run.pages} pages, ${run.outcome}) in ` +
+    (hugeMb === null ? "" : `one release of ${hugeMb} MB, ${run.quarantined} quarantined; `) +
+      `${n} releases (${run.releases} read, ${run.pages} pages, ${run.outcome}) in ` +
       `${((performance.now() - started) / 1000).toFixed(0)} s: peak heap ${mb(peakHeap)} MB ` +
       `(+${mb(peakHeap - base.heapUsed)}), peak RSS ${mb(peakRss)} MB (+${
         mb(peakRss - base.rss)

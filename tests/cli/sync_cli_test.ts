@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { endedWell, parseSyncArgs, progressLine } from "../../src/cli/sync.ts";
+import { endedWell, parseSyncArgs, progressLine, summaryLine } from "../../src/cli/sync.ts";
+import { runRecord } from "../../src/db/runs.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
 import { freshDbName, testMongoUri } from "../support/mongo.ts";
 import { getMongoClient } from "../../src/db/client.ts";
@@ -27,7 +28,7 @@ Deno.test("sync arguments: defaults, ranges, limits, and clear errors", () => {
   ], NOW);
   assertEquals(a, {
     sources: ["cf"],
-    range: { from: new Date("2026-01-01T00:00:00Z"), to: NOW },
+    range: { from: new Date("2026-01-01T00:00:00Z"), to: null },
     maxPages: 3,
     budgetMs: 90_000,
   });
@@ -45,6 +46,25 @@ Deno.test("sync arguments: defaults, ranges, limits, and clear errors", () => {
   assertThrows(() => parseSyncArgs(["--max-pages", "0"], NOW), Error, "positive integer");
   assertThrows(() => parseSyncArgs(["--budget", "soon"], NOW), Error, "duration");
   assertThrows(() => parseSyncArgs(["--verbose"], NOW), Error, 'Unknown flag "--verbose"');
+});
+
+Deno.test("the summary line makes upstream control characters and bidi overrides visible", () => {
+  // Before issue 11 an error quoting upstream text reached the terminal raw: BEL rang, ESC
+  // sequences and U+202E rewrote what was shown.
+  const line = summaryLine(runRecord({
+    _id: "r",
+    source: "cf",
+    streamId: "cf",
+    trigger: "cli",
+    startedAt: NOW,
+    endedAt: NOW,
+    outcome: "throttled",
+    throttledUntil: new Date("2026-01-01T01:00:00Z"),
+    error: "HTTP 500: \u0007\u001b[2J\u202Eevil\rover",
+  }));
+  assertStringIncludes(line, "cf: throttled until 2026-01-01T01:00:00.000Z — 0 pages");
+  assertStringIncludes(line, "HTTP 500: ␇␛[2J�evil␍over");
+  for (const raw of ["\u0007", "\u001b", "\u202E", "\r"]) assert(!line.includes(raw), line);
 });
 
 Deno.test("the progress line shows pages, releases, rate, position, share and ETA", () => {
@@ -105,9 +125,10 @@ Deno.test({
   },
 });
 
-Deno.test("a run ends well when caught up or stopped by its budget or page limit", () => {
+Deno.test("a run ends well when caught up or stopped by its budget, page limit or throttling", () => {
   const run = (outcome: string) => ({ outcome }) as Parameters<typeof endedWell>[0];
   assert(endedWell(run("caught-up")) && endedWell(run("budget")) && endedWell(run("page-limit")));
+  assert(endedWell(run("throttled")), "the next run continues after the API's wait");
   assert(
     !endedWell(run("error")) && !endedWell(run("lease-held")) && !endedWell(run("lease-lost")),
   );

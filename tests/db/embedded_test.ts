@@ -24,9 +24,11 @@ async function gone(pid: number, withinMs: number): Promise<boolean> {
 }
 
 /** Starts a Deno process that starts an embedded server, prints its pid, and waits forever. */
-async function parentWithServer(): Promise<{ child: Deno.ChildProcess; pid: number }> {
+async function parentWithServer(
+  then = "setInterval(() => {}, 1e6);",
+): Promise<{ child: Deno.ChildProcess; pid: number }> {
   const code = `const { startEmbeddedMongo } = await import(${JSON.stringify(EMBEDDED)});
-    const s = await startEmbeddedMongo(); console.log("PID=" + s.pid); setInterval(() => {}, 1e6);`;
+    const s = await startEmbeddedMongo(); console.log("PID=" + s.pid); ${then}`;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", code],
     stdout: "piped",
@@ -66,3 +68,14 @@ for (const signal of ["SIGKILL", "SIGTERM"] as const) {
     assert(await gone(pid, 5000), `server ${pid} still running after its parent's ${signal}`);
   });
 }
+
+Deno.test("startEmbeddedMongo: no server outlives a parent that dies of an uncaught error", async () => {
+  // Deno kills its children when it dies of an error: the supervisor shell goes, and the
+  // watcher it left must still stop the server (the first supervisor design left it running).
+  const { child, pid } = await parentWithServer(
+    'setTimeout(() => { throw new Error("boom"); }, 300);',
+  );
+  assert(pid > 0, "the server started");
+  await child.status;
+  assert(await gone(pid, 5000), `server ${pid} still running after its parent died of an error`);
+});

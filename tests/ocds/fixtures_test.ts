@@ -94,10 +94,10 @@ Deno.test("twelve suppliers over two awards: deduplicated, names filled from par
   const [{ contract: c }] = mapAll("cf", "cf_award_12_suppliers.json");
   assertEquals(c.awards.map((a) => a.suppliers.length), [7, 6]);
   assertEquals(c.suppliers.length, 12);
-  assertEquals(c.suppliers[10], { id: null, name: "Eleven Without Id" });
-  assertEquals(c.suppliers[11], { id: "GB-COH-90000012", name: "Twelve Cars Ltd" });
-  // The tender has a value, so the award values are not summed into valueMax.
-  assertEquals(c.valueMax, 500000);
+  assertEquals(c.suppliers[10], { id: null, name: "Eleven Without Id", scale: null });
+  assertEquals(c.suppliers[11], { id: "GB-COH-90000012", name: "Twelve Cars Ltd", scale: null });
+  // The tender's value is the estimate; the awards' sum is what was awarded.
+  assertEquals([c.valueMax, c.awardedValue, c.valueKind], [500000, 500000, "both"]);
   assertEquals(c.awards.map((a) => a.value?.amount), [300000, 200000]);
   assertEquals(c.contractStart?.toISOString(), "2025-02-01T00:00:00.000Z");
   assertEquals(c.contractEnd?.toISOString(), "2025-08-31T22:59:59.000Z");
@@ -118,8 +118,13 @@ Deno.test("net only, gross only, and award-only values stay apart", () => {
     300000,
     300000,
   ]);
-  // No tender value: the award values are summed, net and gross separately.
-  assertEquals([awards.valueMax, awards.valueGrossMax], [50000, 180000.5]);
+  // No tender value: no estimate; the award values are summed, net and gross separately.
+  assertEquals([awards.valueMax, awards.valueGrossMax], [null, null]);
+  assertEquals([awards.awardedValue, awards.awardedValueGross, awards.valueKind], [
+    50000,
+    180000.5,
+    "awarded",
+  ]);
   assertEquals(awards.suppliers.map((s) => s.id), ["GB-COH-1", "GB-COH-2"]);
   assertEquals(awards.stage, "award");
 });
@@ -168,7 +173,8 @@ Deno.test("cancellation: by tag, by tender.status, by UK12 notice type", () => {
 Deno.test("non-numeric amounts: parsed with a warning when they read as numbers, else dropped", () => {
   const [{ contract: c }] = mapAll("cf", "non_numeric_amounts.json");
   assertEquals([c.valueMin, c.valueMax, c.currency], [1000.5, 95000, "GBP"]); // "gbp" upper-cased
-  assertEquals(c.awards[0].value, null);
+  // Its only award had nothing usable left (no value, title, date or supplier): not kept.
+  assertEquals([c.awards, c.awardedValue], [[], null]);
   assertEquals(c.warnings.map((w) => [w.code, w.path]), [
     ["amount-as-string", "tender.value.amount"],
     ["amount-as-string", "tender.minValue.amount"],

@@ -15,6 +15,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const ODD_STRINGS = [
   "",
+  "2026-06-19", // a date-only deadline
+  "javascript:alert(1)",
+  "https://x.example/a b",
+  "UKH25",
+  "TLZ9",
+  "London",
+  "micro",
+  "bids",
+  "0.01",
   " ",
   "\u0000",
   "\ud800", // lone surrogate
@@ -39,7 +48,20 @@ const ODD_STRINGS = [
   "tenderCancellation",
   "UK12",
 ];
-const ODD_NUMBERS = [0, -1, 1.5, 1e308, -1e308, Infinity, -Infinity, NaN, 2 ** 53 + 1, 72000000];
+const ODD_NUMBERS = [
+  0,
+  0.01,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  Infinity,
+  -Infinity,
+  NaN,
+  2 ** 53 + 1,
+  72000000,
+  36_526,
+];
 const PROTO_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 
 function randomJson(rand: () => number, depth: number): Json {
@@ -65,6 +87,18 @@ function randomJson(rand: () => number, depth: number): Json {
     "name",
     "roles",
     "scheme",
+    // the fields of mapping version 2
+    "durationInDays",
+    "endDate",
+    "region",
+    "url",
+    "scale",
+    "measure",
+    "relatedLot",
+    "amendments",
+    "suitability",
+    "techniques",
+    "legalBasis",
     ...PROTO_KEYS,
   ];
   for (let i = Math.floor(rand() * 4); i > 0; i--) {
@@ -159,6 +193,9 @@ function seeds(): Json[] {
     "net_gross_only.json",
     "cf_tender_and_amendment.json",
     "non_numeric_amounts.json",
+    "fts_contract_change_uk10.json",
+    "fts_dynamic_market_uk15.json",
+    "values_and_dates.json",
   ].flatMap((name) => fixture(name) as Json[]);
   if (!HAS_SHARED) return own;
   const real = [
@@ -178,6 +215,17 @@ Deno.test(`fuzz: 5,000 mutated real releases never throw (seed ${SEED})`, () => 
   const rand = prng(SEED);
   const base = seeds();
   let ok = 0, failed = 0;
+  // How often the fields of mapping version 2 come out filled: the fuzz must reach them.
+  const reached = {
+    awarded: 0,
+    regions: 0,
+    documents: 0,
+    amendments: 0,
+    lots: 0,
+    duration: 0,
+    placeholder: 0,
+    flags: 0,
+  };
   for (let i = 0; i < 5_000; i++) {
     const input = mutate(base[i % base.length], rand, i % 250 === 0);
     for (const source of ["fts", "cf"] as const) {
@@ -185,6 +233,15 @@ Deno.test(`fuzz: 5,000 mutated real releases never throw (seed ${SEED})`, () => 
       if (r.ok) {
         ok++;
         assertContractShape(r.contract, r.buyers);
+        const c = r.contract;
+        if (c.awardedValue !== null || c.awardedValueGross !== null) reached.awarded++;
+        if (c.deliveryRegions.length > 0) reached.regions++;
+        if (c.documents.length > 0) reached.documents++;
+        if (c.amendments.length > 0) reached.amendments++;
+        if (c.lots.length > 0) reached.lots++;
+        if (c.contractDurationDays !== null) reached.duration++;
+        if (c.warnings.some((w) => w.code === "placeholder-amount")) reached.placeholder++;
+        if (c.framework || c.dps || c.callOff) reached.flags++;
         assert(r.contract.warnings.length <= 51);
         assert((r.contract.title?.length ?? 0) <= 20_000);
         // The document must survive a trip through JSON (as it will through BSON).
@@ -198,6 +255,9 @@ Deno.test(`fuzz: 5,000 mutated real releases never throw (seed ${SEED})`, () => 
   }
   // Most mutations leave a mappable release: the fuzz reaches the mapping, not just the gate.
   assert(ok > failed * 3, `ok ${ok}, failed ${failed}`);
+  for (const [field, n] of Object.entries(reached)) {
+    assert(n > 100, `the fuzz filled ${field} only ${n} times: ${JSON.stringify(reached)}`);
+  }
 });
 
 Deno.test(`fuzz: 5,000 random JSON values never throw (seed ${SEED + 1})`, () => {

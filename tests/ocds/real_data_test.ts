@@ -69,7 +69,8 @@ Deno.test({
     // From the lot's contract period; the end is given in Z, the start in BST.
     assertEquals(c.contractStart?.toISOString(), "2026-05-13T23:00:00.000Z");
     assertEquals(c.contractEnd?.toISOString(), "2026-12-31T23:59:59.000Z");
-    assertEquals([c.region, c.postcode], ["UKE2", "HG1 5LT"]);
+    assertEquals(c.deliveryRegions, [{ code: "UKE2", name: "North Yorkshire" }]);
+    assertEquals(c.deliveryPostcode, null); // HG1 5LT is the buyer's office, not a delivery place
     assertEquals(c.url, "https://www.find-tender.service.gov.uk/Notice/032703-2026");
     assertEquals(c.warnings, []);
   },
@@ -82,9 +83,16 @@ Deno.test({
     const path = "fts/fts_release_package_2026-10-06_limit4_UK4_UK6_redacted.json";
     const gross = mapOne("fts", path, "094477-2026");
     assertEquals([gross.noticeType, gross.stage, gross.status], ["UK6", "award", "complete"]);
-    assertEquals([gross.valueMax, gross.valueGrossMax], [null, 256378.74]);
+    assertEquals([gross.valueMax, gross.valueGrossMax], [null, null]); // no estimate published
+    assertEquals([gross.awardedValue, gross.awardedValueGross, gross.valueKind], [
+      null,
+      256378.74, // the award is "pending" (standstill), which still counts as awarded
+      "awarded",
+    ]);
     assertEquals(gross.awards[0].value, { amount: null, amountGross: 256378.74, currency: "GBP" });
-    assertEquals(gross.suppliers, [{ id: "GB-PPON-PVHJ-9851-QPYJ", name: "Chess ICT" }]);
+    assertEquals(gross.suppliers, [
+      { id: "GB-PPON-PVHJ-9851-QPYJ", name: "Chess ICT", scale: "large" },
+    ]);
     assertEquals(gross.cpvCodes, ["64200000"]); // only in awards[].items
     assertEquals(gross.contractEnd?.toISOString(), "2029-09-30T22:59:59.000Z");
 
@@ -98,7 +106,8 @@ Deno.test({
     );
 
     const it = mapOne("fts", path, "094475-2026");
-    assertEquals([it.cpvCodes, it.sector, it.valueMax], [["72000000"], "it-services", 31715]);
+    assertEquals([it.cpvCodes, it.sector, it.valueMax], [["72000000"], "it-services", null]);
+    assertEquals([it.awardedValue, it.awardedValueGross], [31715, 38058]);
     assertEquals(it.buyerName, "Durham Aged Mineworkers' Homes Association");
     assertEquals(it.warnings, []); // the stray `"buyerID": []` is not read
     const social = mapOne("fts", path, "094474-2026");
@@ -129,7 +138,11 @@ Deno.test({
     assertEquals(twelve.noticeId, "a7425cdc-e7f7-44cc-a75a-7f77eeff79a7");
     assertEquals(twelve.suppliers.length, 12);
     assertEquals(twelve.awards[0].suppliers.length, 12);
-    assertEquals(twelve.suppliers[11], { id: "GB-COH-11506778", name: "Star Cars Of Corby Ltd" });
+    assertEquals(twelve.suppliers[11], {
+      id: "GB-COH-11506778",
+      name: "Star Cars Of Corby Ltd",
+      scale: "sme",
+    });
     assertEquals([twelve.stage, twelve.valueMax], ["award", 776888.48]);
     assertEquals(
       twelve.url,

@@ -92,6 +92,7 @@ export function syntheticNotices(
       ? [{
         id: `GB-COH-${String(Math.floor(random() * 40)).padStart(8, "0")}`,
         name: `${pick(WORDS)} Ltd`,
+        scale: null,
       }]
       : [];
     const value = random() < 0.8 ? Math.round(random() * 5_000_000) : null;

@@ -52,8 +52,27 @@ export interface ReplayRate {
 
 /** A fault the server answers instead of (or on top of) the normal page. */
 export type Fault =
-  /** An HTTP status (429, 500, 502, 503, 504 …) with an optional `Retry-After` value. */
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string }
+  /**
+   * An HTTP status (429, 500, 502, 503, 504 …) with an optional `Retry-After` value and,
+   * with `bodyBytes`, a body of that many bytes.
+   */
+  | {
+    readonly kind: "status";
+    readonly status: number;
+    readonly retryAfter?: string;
+    readonly bodyBytes?: number;
+  }
+  /**
+   * Release `releaseId` (only pages holding it are hit) gets a `replayPadding` string of
+   * `bytes` letters, streamed in 64 KiB chunks (never built whole), with a `content-length`
+   * header only when `announced`.
+   */
+  | {
+    readonly kind: "huge-release";
+    readonly releaseId: string;
+    readonly bytes: number;
+    readonly announced?: boolean;
+  }
   /** CF's rate-limit page: HTTP 403, HTML. */
   | { readonly kind: "throttle-html" }
   /** The normal answer, after `delayMs` of real time. */
@@ -291,6 +310,7 @@ export function startReplayServer(options: ReplayServerOptions = {}): ReplayServ
       if (f.kind === "bad-release" && f.releaseId !== undefined) {
         if (!page?.some((r) => r.id === f.releaseId)) continue;
       }
+      if (f.kind === "huge-release" && !page?.some((r) => r.id === f.releaseId)) continue;
       if (--faults[i].left <= 0) faults.splice(i, 1);
       return f;
     }
@@ -394,7 +414,9 @@ export function startReplayServer(options: ReplayServerOptions = {}): ReplayServ
       case "status": {
         const headers: Record<string, string> = { "content-type": "text/html" };
         if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
-        const body = fault.status === 429
+        const body = fault.bodyBytes !== undefined
+          ? "x".repeat(fault.bodyBytes)
+          : fault.status === 429
           ? "12 request limit in 2 minute"
           : `<html><body><h1>${fault.status} Error</h1><p>upstream trouble</p></body></html>`;
         return answer(new Response(body, { status: fault.status, headers }));
@@ -475,6 +497,14 @@ export function startReplayServer(options: ReplayServerOptions = {}): ReplayServ
         text = text.replace(good, broken);
       }
     }
+    if (fault?.kind === "huge-release") {
+      const index = page.findIndex((r) => r.id === fault.releaseId);
+      const marker = `"replayPadding":"@@PAD@@"`;
+      released[index].replayPadding = "@@PAD@@";
+      const padded = JSON.stringify(pkg);
+      const at = padded.indexOf(marker) + marker.indexOf("@@PAD@@");
+      return answer(paddedResponse(padded.slice(0, at), padded.slice(at + 7), fault));
+    }
     let body: Uint8Array<ArrayBuffer> = new TextEncoder().encode(text);
     if (fault?.kind === "truncate") {
       body = body.slice(0, Math.floor(body.length * (fault.fraction ?? 0.6)));
@@ -527,6 +557,40 @@ export function startReplayServer(options: ReplayServerOptions = {}): ReplayServ
   };
 }
 
+/** A body `head` + `bytes` letters + `tail`, streamed in 64 KiB chunks. */
+function paddedResponse(
+  head: string,
+  tail: string,
+  fault: { bytes: number; announced?: boolean },
+): Response {
+  const encoder = new TextEncoder();
+  const start = encoder.encode(head);
+  const end = encoder.encode(tail);
+  const chunk = new Uint8Array(65_536).fill(0x78); // "x"
+  let left = fault.bytes;
+  let stage = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (stage === 0) {
+        controller.enqueue(start);
+        stage = 1;
+      } else if (left > 0) {
+        const n = Math.min(left, chunk.byteLength);
+        controller.enqueue(n === chunk.byteLength ? chunk.slice() : chunk.slice(0, n));
+        left -= n;
+      } else {
+        controller.enqueue(end);
+        controller.close();
+      }
+    },
+  });
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (fault.announced) {
+    headers["content-length"] = String(start.byteLength + fault.bytes + end.byteLength);
+  }
+  return new Response(stream, { status: 200, headers });
+}
+
 function defaultReleases(source: SourceId): ReleaseJson[] {
   return [...fixtureReleases(source), ...realReleases(source)];
 }
@@ -534,7 +598,7 @@ function defaultReleases(source: SourceId): ReleaseJson[] {
 const HELP = `Replay server: behaves like the FTS and CF OCDS APIs on localhost.
 
 Usage: deno task replay [--port N] [--releases N] [--from DATE] [--to DATE] [--seed N]
-                        [--no-rate-limit]
+                        [--no-rate-limit] [--huge-release-mb N]
 
   --port N         port to listen on (default 8787; 0 picks a free one)
   --releases N     serve N synthetic releases per source instead of the fixtures and
@@ -542,6 +606,9 @@ Usage: deno task replay [--port N] [--releases N] [--from DATE] [--to DATE] [--s
   --from, --to     date range of synthetic releases (default: the last 30 days)
   --seed N         seed of the synthetic releases (default 1)
   --no-rate-limit  turn off the emulated rate limits (FTS 12/120s, CF 30/60s)
+  --huge-release-mb N
+                   the middle release of each source carries N MB of padding, streamed
+                   (a page too large to hold, for the memory benchmark)
 
 Then point the product at it: FTS_BASE_URL=<url> CF_BASE_URL=<url>.`;
 
@@ -553,6 +620,7 @@ if (import.meta.main) {
     to: "value",
     seed: "value",
     "no-rate-limit": "switch",
+    "huge-release-mb": "value",
   }, HELP);
   const value = (name: string): string | undefined => flags.get(name.slice(2));
   const port = Number(value("--port") ?? 8787);
@@ -578,6 +646,16 @@ if (import.meta.main) {
     releases,
     rateLimit: flags.has("no-rate-limit") ? { fts: false, cf: false } : undefined,
   });
+  const hugeMb = value("--huge-release-mb");
+  if (hugeMb !== undefined) {
+    for (const source of ["fts", "cf"] as const) {
+      const all = server.releases(source);
+      const releaseId = all[Math.floor(all.length / 2)].id;
+      const bytes = Number(hugeMb) * 1_048_576;
+      server.inject({ fault: { kind: "huge-release", releaseId, bytes }, source, times: Infinity });
+      console.log(`  ${source}: release ${releaseId} carries ${hugeMb} MB`);
+    }
+  }
   console.log(`Replay server on ${server.url}`);
   console.log(`  FTS ${server.url}${FTS_PATH}  (${server.releases("fts").length} releases)`);
   console.log(`  CF  ${server.url}${CF_PATH}  (${server.releases("cf").length} releases)`);
