@@ -84,8 +84,8 @@ export interface App {
 class NotReady extends Error {}
 
 /** Every route, for the `404` answer (which never repeats the path it was asked). */
-const ROUTE_LIST = "GET /health, GET /status, GET /, GET /runs/{id}, POST /sync, " +
-  "POST /backfill, POST /quarantine/retry";
+const ROUTE_LIST = "GET /health, GET /status, GET /, GET /explore, GET /api/v1 (see " +
+  "/api/v1/openapi.json), GET /runs/{id}, POST /sync, POST /backfill, POST /quarantine/retry";
 
 /** Query parameters some route reads: only these are ever named back in an answer. */
 const KNOWN_PARAMS = new Set(["source", "from", "to", "limit", "refresh"]);
