@@ -20,15 +20,12 @@ const RUN_FIELDS = new Set([
   "lastRunId",
   "lastSuccessAt",
   "fence",
+  // which attempt of which page first stored a notice: a run identity (a remap stores none)
+  "firstSeenPage",
 ]);
 
 function strip(doc: Record<string, unknown>): Record<string, unknown> {
-  const out = Object.fromEntries(Object.entries(doc).filter(([k]) => !RUN_FIELDS.has(k)));
-  // the page key names the stream's creation time (a run timestamp); stream and page count stay
-  if (typeof out.firstSeenPage === "string") {
-    out.firstSeenPage = out.firstSeenPage.replace(/@\d+#/, "@#");
-  }
-  return out;
+  return Object.fromEntries(Object.entries(doc).filter(([k]) => !RUN_FIELDS.has(k)));
 }
 
 /** What the sync stored, canonical. `parts` limits it (e.g. to data without sync state). */
