@@ -12,11 +12,20 @@
  */
 
 import { checkCron, CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
+import { RETENTION_RULES, type RetentionSetting } from "./retention_rules.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
+
+/**
+ * Forms accepted by `LOG_FORMAT`: `pretty` (coloured lines for a person), `json` (one JSON
+ * object per line, what Deploy's log view reads) or `auto` (pretty on a terminal, else JSON).
+ */
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+/** One of {@linkcode LOG_FORMATS}. */
+export type LogFormat = typeof LOG_FORMATS[number];
 
 /** The sources the product syncs. */
 export const SOURCE_IDS = ["fts", "cf"] as const;
@@ -58,8 +67,16 @@ export interface Config {
   readonly mongodbUri: string | null;
   /** Database name. */
   readonly mongodbDb: string;
+  /** How long MongoDB operations may wait (see README "Failover"). */
+  readonly mongodbTimeouts: MongoTimeouts;
+  /** Storage the database may use, in bytes; `/status` warns at 80 %. */
+  readonly storageLimitBytes: number;
+  /** Ages of the `RETAIN_*` settings, in ms; `null`: kept forever (the default). */
+  readonly retention: Readonly<Record<RetentionSetting, number | null>>;
   /** Minimum log level. */
   readonly logLevel: LogLevel;
+  /** How log lines are written (see {@linkcode LOG_FORMATS}). */
+  readonly logFormat: LogFormat;
   /** HTTP port of `Deno.serve`. */
   readonly port: number;
   /** Timeout of every HTTP request to a source, in ms. */
@@ -88,6 +105,12 @@ export interface Config {
   readonly finishedBackfillsShownMs: number;
   /** Where the process runs, from variables the platform sets (not settings). */
   readonly platform: Platform;
+  /**
+   * The first sync at start-up with the embedded database (`DEV_FIRST_SYNC_SPAN`): how far
+   * back it reads, in ms. `null` where it does not apply: `MONGODB_URI` set, on Deno Deploy,
+   * or the span set to 0.
+   */
+  readonly devFirstSync: { readonly spanMs: number } | null;
 }
 
 /**
@@ -109,6 +132,17 @@ export interface ApiConfig {
   readonly readToken: string | null;
   /** `Access-Control-Allow-Origin` of API answers; `null` → no CORS header. */
   readonly corsOrigin: string | null;
+}
+
+/** MongoDB client timeouts. */
+export interface MongoTimeouts {
+  /**
+   * How long an operation waits for a usable server (a primary for writes): longer than a
+   * replica-set election, so a failover delays a page instead of failing it.
+   */
+  readonly serverSelectionMs: number;
+  /** How long an operation on an open connection may go without an answer. */
+  readonly operationMs: number;
 }
 
 /** Settings of the cron that runs the sync (see README "Configuration"). */
@@ -172,7 +206,8 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /**
- * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` into milliseconds.
+ * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` (or a bare `0`) into
+ * milliseconds.
  * Returns `null` when the text is not of that form.
  *
  * @example
@@ -181,30 +216,48 @@ const DURATION_UNITS: Record<string, number> = {
  * ```
  */
 export function parseDuration(text: string): number | null {
+  if (text.trim() === "0") return 0; // zero needs no unit
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   if (!m) return null;
   const ms = Number(m[1]) * DURATION_UNITS[m[2]];
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-/** Environment as a plain record; tests pass their own. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-const SIZE_UNITS: Record<string, number> = { "": 1, B: 1, KB: 1_024, MB: 1_048_576 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
 
 /**
- * Parses a size such as `32MB`, `512KB` or `1048576` (bytes) into bytes (1 KB = 1,024 bytes).
- * Returns `null` when the text is not of that form.
+ * Parses a size such as `512MB`, `1.5GB` or `100KiB` into bytes (binary units, as Atlas counts
+ * its 512 MB). Returns `null` when the text is not of that form.
  *
  * @example
  * ```ts
- * parseSize("32MB"); // 33554432
+ * parseSize("512MB"); // 536870912
  * ```
  */
 export function parseSize(text: string): number | null {
-  const m = /^\s*(\d{1,12})\s*(B|KB|MB)?\s*$/i.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * SIZE_UNITS[(m[2] ?? "").toUpperCase()];
+  const m = /^\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{1,3})\s*$/i.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.round(Number(m[1]) * unit) : null;
+}
+
+/** Environment as a plain record; tests pass their own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function sizeText(bytes: number): string {
+  for (const [unit, n] of [["GB", 1024 ** 3], ["MB", 1024 ** 2], ["KB", 1024]] as const) {
+    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 /** Collects problems while reading settings, so one error can list them all. */
@@ -212,6 +265,11 @@ class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
   constructor(readonly env: Env, readonly now: number) {}
+
+  /** Whether the environment gives `name` a value (not blank). */
+  isSet(name: string): boolean {
+    return (this.env[name] ?? "").trim() !== "";
+  }
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -253,6 +311,15 @@ class Reader {
     return ms;
   }
 
+  /** An age that can be switched off: unset or `off` → `null`. */
+  optionalDuration(name: string, minMs: number, description: string): number | null {
+    const form = `a duration such as 90d or 365d (at least ${minMs / 86_400_000}d), or off`;
+    const raw = this.#raw({ name, default: "off", form, description });
+    if (raw === undefined || raw.toLowerCase() === "off") return null;
+    const ms = parseDuration(raw);
+    return ms !== null && ms >= minMs ? ms : this.#fail(name, raw, form, null);
+  }
+
   origin(name: string, def: string, description: string): string {
     const form = "an origin such as https://host or http://127.0.0.1:8080 (no path)";
     const raw = this.#raw({ name, default: def, form, description });
@@ -278,8 +345,11 @@ class Reader {
     return this.#fail(name, raw, form, def);
   }
 
+  /** A size such as `512MB` (binary units: 1 MB = 1024² bytes), within `[min, max]`. */
   size(name: string, def: string, min: number, max: number, description: string): number {
-    const form = `a size such as 512KB or 32MB (from ${min} bytes to ${max / 1_048_576}MB)`;
+    const form = `a size such as 512KB, 32MB or 2GB (from ${sizeText(min)} to ${
+      sizeText(max)
+    }; 1 MB = 1024 KB)`;
     const raw = this.#raw({ name, default: def, form, description });
     const bytes = parseSize(raw ?? def);
     if (bytes === null || bytes < min || bytes > max) {
@@ -386,7 +456,7 @@ function readUtcDate(text: string): Date | null {
   return same ? at : null;
 }
 
-function readSource(r: Reader, id: SourceId): SourceConfig {
+function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceConfig {
   const P = id.toUpperCase();
   const fts = id === "fts";
   const label = fts ? "Find a Tender" : "Contracts Finder";
@@ -422,13 +492,17 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
       0,
       `Wait after a ${label} throttling answer without \`Retry-After\`.`,
     ),
-    startDate: r.startDate(
-      `${P}_START_DATE`,
-      "90d",
-      id,
-      `Where the first ${label} backfill starts (${
-        fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
-      }); the default fits a free-tier database.`,
+    startDate: devStart(
+      r.startDate(
+        `${P}_START_DATE`,
+        "90d",
+        id,
+        `Where the first ${label} backfill starts (${
+          fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
+        }); the default fits a free-tier database. Unset with the embedded database: ` +
+          "DEV_FIRST_SYNC_SPAN.",
+      ),
+      r.isSet(`${P}_START_DATE`) ? null : devSpanMs,
     ),
   };
   if (source.overlapMs >= source.windowMs) {
@@ -442,6 +516,14 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
 }
 
 const seconds = (ms: number) => `${ms / 1000}s`;
+
+/**
+ * A source's start date with the embedded database when its `*_START_DATE` is unset: the
+ * last `DEV_FIRST_SYNC_SPAN`, so a first local run reads days, not the default 90 days.
+ */
+function devStart(configured: StartDate, devSpanMs: number | null): StartDate {
+  return devSpanMs === null ? configured : Object.freeze({ kind: "ago", ms: devSpanMs });
+}
 
 /**
  * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
@@ -490,10 +572,58 @@ function readAll(r: Reader): Config {
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
     );
   }
+  const platform = readPlatform(r.env);
+  const devSpanMs = r.duration(
+    "DEV_FIRST_SYNC_SPAN",
+    "3d",
+    0,
+    "Embedded database only (never with MONGODB_URI or on Deploy): sync this recent span at " +
+      "start-up, so data appears within minutes; 0 turns it off.",
+  );
+  const devFirstSync = mongodbUri === null && !platform.deploy && devSpanMs > 0
+    ? Object.freeze({ spanMs: devSpanMs })
+    : null;
   const config: Config = {
     mongodbUri,
     mongodbDb,
+    mongodbTimeouts: Object.freeze({
+      serverSelectionMs: r.duration(
+        "MONGODB_SERVER_SELECTION_TIMEOUT",
+        "30s",
+        1_000,
+        "How long sync work waits for a usable MongoDB server (longer than a replica-set " +
+          "election, about 12 s); the start-up ping waits 5 s.",
+      ),
+      operationMs: r.duration(
+        "MONGODB_OPERATION_TIMEOUT",
+        "60s",
+        1_000,
+        "How long one MongoDB operation may go without an answer before it fails.",
+      ),
+    }),
+    storageLimitBytes: r.size(
+      "STORAGE_LIMIT",
+      "512MB",
+      1024 ** 2,
+      1024 ** 5,
+      "Storage the database may use (Atlas M0: 512MB); /status and the dashboard warn at 80 %.",
+    ),
+    retention: Object.freeze(
+      Object.fromEntries(
+        RETENTION_RULES.map((rule) => [
+          rule.setting,
+          r.optionalDuration(rule.setting, 86_400_000, rule.description),
+        ]),
+      ) as Record<RetentionSetting, number | null>,
+    ),
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
+    logFormat: r.oneOf(
+      "LOG_FORMAT",
+      LOG_FORMATS,
+      "auto",
+      "Log lines: pretty (coloured, for a terminal), json (one object per line) or auto " +
+        "(pretty on a terminal; json otherwise and on Deploy).",
+    ),
     port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
     httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),
     httpMaxAttempts: r.integer(
@@ -525,7 +655,10 @@ function readAll(r: Reader): Config {
       "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
         "throttled until then.",
     ),
-    sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+    sources: Object.freeze({
+      fts: readSource(r, "fts", devFirstSync?.spanMs ?? null),
+      cf: readSource(r, "cf", devFirstSync?.spanMs ?? null),
+    }),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
       budgetMs: r.duration(
@@ -583,7 +716,8 @@ function readAll(r: Reader): Config {
       0,
       "How long a finished range backfill stays listed on /status and the dashboard.",
     ),
-    platform: readPlatform(r.env),
+    platform,
+    devFirstSync,
   };
   if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
     r.problems.push(

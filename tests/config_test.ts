@@ -208,3 +208,92 @@ Deno.test("MONGODB_DB may not be one of MongoDB's own databases", () => {
     assertStringIncludes(error.message, `MONGODB_DB="${name}" is not allowed`);
   }
 });
+
+Deno.test("MongoDB timeouts, storage limit and RETAIN_* settings: defaults and forms", () => {
+  const defaults = loadConfig({});
+  assertEquals(defaults.mongodbTimeouts, { serverSelectionMs: 30_000, operationMs: 60_000 });
+  assertEquals(defaults.storageLimitBytes, 512 * 1024 * 1024);
+  assertEquals(defaults.retention, {
+    RETAIN_NOTICES: null,
+    RETAIN_RELEASES: null,
+    RETAIN_QUARANTINE: null,
+    RETAIN_RUNS: null,
+  });
+  const set = loadConfig({
+    MONGODB_SERVER_SELECTION_TIMEOUT: "45s",
+    MONGODB_OPERATION_TIMEOUT: "2m",
+    STORAGE_LIMIT: "2 GB",
+    RETAIN_NOTICES: "365d",
+    RETAIN_QUARANTINE: "off",
+  });
+  assertEquals(set.mongodbTimeouts, { serverSelectionMs: 45_000, operationMs: 120_000 });
+  assertEquals(set.storageLimitBytes, 2 * 1024 ** 3);
+  assertEquals(set.retention.RETAIN_NOTICES, 365 * 86_400_000);
+  assertEquals(set.retention.RETAIN_QUARANTINE, null);
+  const error = assertThrows(
+    () =>
+      loadConfig({
+        MONGODB_SERVER_SELECTION_TIMEOUT: "500ms",
+        MONGODB_OPERATION_TIMEOUT: "soon",
+        STORAGE_LIMIT: "512",
+        RETAIN_NOTICES: "12h",
+        RETAIN_RUNS: "forever",
+      }),
+    ConfigError,
+  );
+  assertEquals(error.problems.length, 5);
+  for (
+    const name of [
+      "MONGODB_SERVER_SELECTION_TIMEOUT",
+      "MONGODB_OPERATION_TIMEOUT",
+      "STORAGE_LIMIT",
+      "RETAIN_NOTICES",
+      "RETAIN_RUNS",
+    ]
+  ) assertStringIncludes(error.message, `${name}=`);
+  assertStringIncludes(error.message, "a size such as");
+  assertStringIncludes(error.message, "(at least 1d), or off");
+});
+
+Deno.test("parseSize reads binary units and refuses anything else", () => {
+  assertEquals(parseSize("512MB"), 512 * 1024 ** 2);
+  assertEquals(parseSize("1.5 gib"), 1.5 * 1024 ** 3);
+  assertEquals(parseSize("100KB"), 102_400);
+  for (const bad of ["", "512", "MB", "-1MB", "1e3MB", "5 XB", "1".repeat(20) + "MB"]) {
+    assertEquals(parseSize(bad), null, bad);
+  }
+});
+
+Deno.test("DEV_FIRST_SYNC_SPAN: the embedded database's first sync reads 3 days; never elsewhere", () => {
+  const now = Date.parse("2026-11-20T12:00:00Z");
+  const days = (n: number) => ({ kind: "ago", ms: n * 86_400_000 });
+  const embedded = loadConfig({}, now);
+  assertEquals(embedded.devFirstSync, { spanMs: 3 * 86_400_000 });
+  assertEquals(embedded.sources.fts.startDate, days(3));
+  assertEquals(embedded.sources.cf.startDate, days(3));
+  assertEquals(embedded.cron.onStart, false, "SYNC_ON_START keeps its own meaning");
+  const chosen = loadConfig({ DEV_FIRST_SYNC_SPAN: "12h", CF_START_DATE: "10d" }, now);
+  assertEquals(chosen.sources.fts.startDate, { kind: "ago", ms: 12 * 3_600_000 });
+  assertEquals(chosen.sources.cf.startDate, days(10), "an explicit start date wins");
+  for (const env of [{ MONGODB_URI: "mongodb://db.example.net/x" }, { DENO_DEPLOYMENT_ID: "d1" }]) {
+    const config = loadConfig(env, now);
+    assertEquals(config.devFirstSync, null, JSON.stringify(env));
+    assertEquals(config.sources.fts.startDate, days(90), JSON.stringify(env));
+  }
+  const off = loadConfig({ DEV_FIRST_SYNC_SPAN: "0" }, now);
+  assertEquals(off.devFirstSync, null);
+  assertEquals(off.sources.cf.startDate, days(90));
+  const bad = assertThrows(() => loadConfig({ DEV_FIRST_SYNC_SPAN: "soon" }), ConfigError);
+  assertStringIncludes(bad.message, 'DEV_FIRST_SYNC_SPAN="soon" is invalid');
+});
+
+Deno.test("LOG_FORMAT: auto by default; pretty, json; anything else refused", () => {
+  assertEquals(loadConfig({}).logFormat, "auto");
+  assertEquals(loadConfig({ LOG_FORMAT: "Pretty" }).logFormat, "pretty");
+  assertEquals(loadConfig({ LOG_FORMAT: "json" }).logFormat, "json");
+  const bad = assertThrows(() => loadConfig({ LOG_FORMAT: "xml" }), ConfigError);
+  assertStringIncludes(
+    bad.message,
+    'LOG_FORMAT="xml" is invalid: expected one of auto, pretty, json',
+  );
+});

@@ -9,7 +9,8 @@ import { checkCron, cronIntervalMs, parseCron } from "../src/cron_schedule.ts";
 import { loadConfig } from "../src/config.ts";
 import { contractsCollection } from "../src/db/contracts.ts";
 import { ensureIndexes } from "../src/db/indexes.ts";
-import { recentRuns, type RunDoc } from "../src/db/runs.ts";
+import { getMongoClient } from "../src/db/client.ts";
+import { recentRuns, recordRun, type RunDoc, runRecord } from "../src/db/runs.ts";
 import {
   createCronHandler,
   CRON_BACKOFF,
@@ -17,7 +18,7 @@ import {
   CronRunError,
 } from "../src/sync/cron_handler.ts";
 import { engineDeps } from "../src/sync/wiring.ts";
-import { freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.ts";
+import { dropping, freshDb, freshDbName, mongoTest, testMongoUri } from "./support/mongo.ts";
 import { startMain } from "./support/process.ts";
 import { startReplayServer } from "./support/replay_server.ts";
 import { snapshot } from "./support/snapshot.ts";
@@ -129,7 +130,8 @@ mongoTest(
     assertEquals((await recentRuns(db, "fts", 10)).length, 2, "both deliveries are recorded");
 
     // the data equals what a single delivery stores
-    const other = (await freshDb("cron-single")).db;
+    await using single = await freshDb("cron-single");
+    const other = single.db;
     await ensureIndexes(other);
     const kv = await Deno.openKv(":memory:");
     try {
@@ -198,6 +200,7 @@ Deno.test({
       releases: replayData(),
     });
     const dbName = freshDbName("cron-main");
+    await using _drop = dropping(getMongoClient(await testMongoUri()).db(dbName));
     const kvDir = await Deno.makeTempDir();
     try {
       await using app = await startMain({
@@ -248,4 +251,27 @@ mongoTest("a tick re-tries releases quarantined under an older mapping version",
     (await contractsCollection(db).findOne({ noticeId: release.id }))?.releaseId,
     release.id,
   );
+});
+
+mongoTest("after a good tick the RETAIN_* settings remove what is past its age", async (db) => {
+  await using h = await startHarness({ db, env: { RETAIN_RUNS: "30d" } });
+  const old = new Date(Date.now() - 400 * 86_400_000);
+  await recordRun(
+    db,
+    runRecord({
+      _id: "a-year-ago",
+      source: "fts",
+      streamId: "fts",
+      trigger: "cron",
+      startedAt: old,
+      endedAt: old,
+      outcome: "caught-up",
+    }),
+    500,
+  );
+  const tick = createCronHandler({ config: h.config, ready: () => Promise.resolve(h.engine) });
+  await tick();
+  const runs = await recentRuns(db, "fts", 10);
+  assertEquals(runs.map((r) => r.trigger), ["cron"], "the old run went, this tick's stayed");
+  assertEquals(await contractsCollection(db).countDocuments({}), 80, "notices: RETAIN_NOTICES off");
 });

@@ -10,10 +10,18 @@
  * @module
  */
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
+import type { MongoTimeouts } from "../config.ts";
 import { redact } from "../log.ts";
 
 /**
- * Settings for every client: a small pool, a short server selection, an app name.
+ * Settings for every client: a small pool, an app name, and timeouts for failover (the
+ * defaults of `MONGODB_SERVER_SELECTION_TIMEOUT` and `MONGODB_OPERATION_TIMEOUT`). Server
+ * selection outlasts a replica-set election (median about 12 s), so a failover delays a page
+ * instead of failing it. The driver (7.x) ignores `timeoutMS`, so an operation's bound is
+ * the socket timeout: no answer for that long and the operation fails. Servers are watched by
+ * polling (what MongoDB advises for serverless functions, whose instances sleep between
+ * requests) rather than a held-open streaming `hello`, which jongodb's replica-set mode also
+ * breaks off ("Server ended moreToCome unexpectedly", clearing the pool mid-operation).
  *
  * Built as a `Partial` and then typed as the whole: under TypeScript 5.9 (Deno 2.5, the runtime
  * Deploy names) the driver's TLS option types resolve without `node:tls`, so every field of
@@ -26,8 +34,10 @@ export const CLIENT_OPTIONS: Readonly<MongoClientOptions> = Object.freeze(
     maxPoolSize: 5,
     minPoolSize: 0,
     maxIdleTimeMS: 60_000,
-    serverSelectionTimeoutMS: 5_000,
-    connectTimeoutMS: 5_000,
+    serverSelectionTimeoutMS: 30_000,
+    connectTimeoutMS: 10_000,
+    socketTimeoutMS: 60_000,
+    serverMonitoringMode: "poll",
   } satisfies Partial<MongoClientOptions> as MongoClientOptions,
 );
 
@@ -46,6 +56,26 @@ export type ConnectProblem =
   | "db-not-allowed"
   | "read-only"
   | "unknown";
+
+/** How long the start-up ping waits: a wrong URI or a closed network fails start-up fast. */
+export const STARTUP_PING_TIMEOUT_MS = 5_000;
+
+/**
+ * The client settings for `timeouts` (see {@linkcode CLIENT_OPTIONS}).
+ *
+ * @example
+ * ```ts
+ * clientOptions({ serverSelectionMs: 30_000, operationMs: 60_000 }).serverSelectionTimeoutMS; // 30000
+ * ```
+ */
+export function clientOptions(timeouts?: MongoTimeouts): MongoClientOptions {
+  if (!timeouts) return CLIENT_OPTIONS;
+  return {
+    ...CLIENT_OPTIONS,
+    serverSelectionTimeoutMS: timeouts.serverSelectionMs,
+    socketTimeoutMS: timeouts.operationMs,
+  };
+}
 
 /** Thrown when MongoDB cannot be reached or refuses us; the message has no credentials. */
 export class MongoConnectError extends Error {
@@ -69,11 +99,14 @@ export function hostsOf(uri: string): string {
 
 const clients = new Map<string, MongoClient>();
 
-/** The process's client for `uri`, created on first use (no I/O until an operation runs). */
-export function getMongoClient(uri: string): MongoClient {
+/**
+ * The process's client for `uri`, created on first use (no I/O until an operation runs) with
+ * `timeouts` (the first caller's settings stay: one client per URI).
+ */
+export function getMongoClient(uri: string, timeouts?: MongoTimeouts): MongoClient {
   let client = clients.get(uri);
   if (!client) {
-    client = new MongoClient(uri, CLIENT_OPTIONS);
+    client = new MongoClient(uri, clientOptions(timeouts));
     clients.set(uri, client);
   }
   return client;
@@ -82,15 +115,29 @@ export function getMongoClient(uri: string): MongoClient {
 /**
  * Returns database `dbName` after a `ping` proves the server is reachable. On failure throws
  * a {@linkcode MongoConnectError} naming the host (never the password) and what to check.
+ * The ping goes through a short-lived client that selects a server for at most
+ * {@linkcode STARTUP_PING_TIMEOUT_MS}, so start-up fails fast with the driver's reason, while
+ * the process's client keeps the longer server selection of `timeouts` for sync work.
  */
-export async function connectDatabase(uri: string, dbName: string): Promise<Db> {
-  const db = getMongoClient(uri).db(dbName);
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  timeouts?: MongoTimeouts,
+): Promise<Db> {
+  const probe = new MongoClient(uri, {
+    ...clientOptions(timeouts),
+    serverSelectionTimeoutMS: STARTUP_PING_TIMEOUT_MS,
+    connectTimeoutMS: STARTUP_PING_TIMEOUT_MS,
+    maxPoolSize: 1,
+  });
   try {
-    await db.command({ ping: 1 });
-    return db;
+    await probe.db(dbName).command({ ping: 1 });
   } catch (error) {
     throw describeConnectError(uri, error);
+  } finally {
+    await probe.close().catch(() => {});
   }
+  return getMongoClient(uri, timeouts).db(dbName);
 }
 
 /** Where the error happened: reaching the server, reading the database, or writing to it. */
@@ -125,7 +172,8 @@ function facts(error: unknown): { codes: Set<string>; syscalls: Set<string>; tex
   };
   visit(error, 0);
   if (texts.length === 0) texts.push(String(error).slice(0, 300));
-  return { codes, syscalls, text: texts.join(" / ") };
+  // nested driver errors often repeat one message: each is said once
+  return { codes, syscalls, text: [...new Set(texts)].join(" / ") };
 }
 
 /** Classifies an error chain (see {@linkcode ConnectProblem}). */
@@ -176,7 +224,7 @@ export function describeConnectError(
   const database = options.database ?? "the database";
   const problem = classifyConnectError(error, options.stage);
   const reason = redact(facts(error).text);
-  const within = `within ${CLIENT_OPTIONS.serverSelectionTimeoutMS} ms`;
+  const within = `within ${STARTUP_PING_TIMEOUT_MS} ms`;
   const messages: Record<ConnectProblem, string> = {
     dns:
       `Cannot reach MongoDB at ${hosts}: its name does not resolve${

@@ -11,10 +11,11 @@
  * ```
  * @module
  */
-import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, ClientSession, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
 import { searchTokens } from "../ocds/search_tokens.ts";
+import { TransactionConflict } from "./transactions.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -25,25 +26,12 @@ export interface ContractDoc extends Contract {
   /** Hash of the mapped fields, to tell "unchanged" from "updated". */
   readonly contentHash: string;
   /**
-   * The page that first stored it (see {@linkcode WriteOptions.pageKey}); `null` when stored
-   * outside a stream (quarantine retries). Set once.
+   * The page that first stored it (see {@linkcode WriteContractsOptions.pageKey}); `null` when
+   * stored outside a stream (quarantine retries, remaps). Set once.
    */
   readonly firstSeenPage: string | null;
   /** Normalised words for free-text search (`src/ocds/search_tokens.ts`), indexed. */
   readonly searchTokens: readonly string[];
-}
-
-/** Options of {@linkcode writeContracts}. */
-export interface WriteOptions {
-  /**
-   * Names the page being stored, the same on every attempt until the stream's cursor moves
-   * past it (the engine uses stream, stream creation and the stream's page count). A notice
-   * first stored under this key counts as new again when the same page is stored again, so a
-   * page retried after a crash still reports the notices it added, and a page replayed after
-   * its cursor moved reports none.
-   * @default null
-   */
-  readonly pageKey?: string | null;
 }
 
 /** What writing one page did. */
@@ -58,15 +46,45 @@ export interface WriteCounts {
   stale: number;
 }
 
+/** How one written notice moved between buyers: `from` is `null` for a new notice. */
+export interface BuyerMove {
+  readonly from: readonly string[] | null;
+  readonly to: readonly string[];
+}
+
 /** Outcome of {@linkcode writeContracts}. */
 export interface ContractWrite extends WriteCounts {
   /** Buyer ids whose counts may have changed (new and previous `buyerOrgs`). */
   readonly touchedBuyers: readonly string[];
   /**
+   * The buyers of every notice this write changed, before and after. Exact only inside a
+   * transaction, where every planned write either happens or the whole page is redone.
+   */
+  readonly moves: readonly BuyerMove[];
+  /**
    * Notices this page added, by UTC day (`YYYY-MM-DD`) of their release date: inserted now,
    * or inserted by an earlier attempt of the same page (same `pageKey`).
    */
   readonly newByDay: Readonly<Record<string, number>>;
+}
+
+/** Options of {@linkcode writeContracts}. */
+export interface WriteContractsOptions {
+  /**
+   * A session in a transaction: reads and writes join it, and a write that misses what was
+   * read throws {@linkcode TransactionConflict} (the caller redoes the transaction) instead
+   * of being counted as lost to a concurrent writer.
+   */
+  readonly session?: ClientSession;
+  /**
+   * Names the page being stored, the same on every attempt until the stream's cursor moves
+   * past it (the engine uses stream, stream creation and the stream's page count). A notice
+   * first stored under this key counts as new again when the same page is stored again, so a
+   * page retried after a crash still reports the notices it added, and a page replayed after
+   * its cursor moved reports none.
+   * @default null
+   */
+  readonly pageKey?: string | null;
 }
 
 /** The collection, typed. */
@@ -101,14 +119,16 @@ export async function contentHash(contract: Contract): Promise<string> {
 /**
  * Writes one page of contracts (at most one per notice: the mapper keeps the newest of a page)
  * in at most three round trips: read what is stored, one bulk update of changed notices, one
- * insert of new ones. Replays change nothing.
+ * insert of new ones. Replays change nothing. With `options.session` every step joins the
+ * session's transaction (see {@linkcode WriteContractsOptions}).
  */
 export async function writeContracts(
   db: Db,
   contracts: readonly Contract[],
   now: Date,
-  options: WriteOptions = {},
+  options: WriteContractsOptions = {},
 ): Promise<ContractWrite> {
+  const { session } = options;
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
   const pageKey = options.pageKey ?? null;
   const newByDay: Record<string, number> = {};
@@ -116,7 +136,7 @@ export async function writeContracts(
     const day = date.toISOString().slice(0, 10);
     newByDay[day] = (newByDay[day] ?? 0) + 1;
   };
-  if (contracts.length === 0) return { ...counts, touchedBuyers: [], newByDay };
+  if (contracts.length === 0) return { ...counts, touchedBuyers: [], moves: [], newByDay };
   const bySource = new Map<SourceId, string[]>();
   for (const c of contracts) {
     bySource.set(c.source, [...(bySource.get(c.source) ?? []), c.noticeId]);
@@ -124,11 +144,12 @@ export async function writeContracts(
   const stored = new Map<string, StoredKey>();
   const cursor = contractsCollection(db).find(
     { $or: [...bySource].map(([source, ids]) => ({ source, noticeId: { $in: ids } })) },
-    { projection: STORED_PROJECTION },
+    { projection: STORED_PROJECTION, session },
   );
   for await (const doc of cursor) stored.set(`${doc.source}\u0000${doc.noticeId}`, doc);
 
   const touched = new Set<string>();
+  const moves: BuyerMove[] = [];
   const fresh: ContractDoc[] = [];
   const updates: AnyBulkWriteOperation<ContractDoc>[] = [];
   for (const contract of contracts) {
@@ -147,8 +168,8 @@ export async function writeContracts(
       continue;
     }
     for (const id of [...contract.buyerOrgs, ...(old?.buyerOrgs ?? [])]) touched.add(id);
+    moves.push({ from: old ? old.buyerOrgs : null, to: contract.buyerOrgs });
     if (!old) {
-      counts.inserted++;
       fresh.push({
         ...contract,
         contentHash: hash,
@@ -159,7 +180,6 @@ export async function writeContracts(
       });
       continue;
     }
-    counts.updated++;
     // Guarded by what was read: a concurrent newer write is never overwritten.
     const key = { source: contract.source, noticeId: contract.noticeId };
     updates.push({
@@ -176,34 +196,57 @@ export async function writeContracts(
       },
     });
   }
-  if (updates.length > 0) await contractsCollection(db).bulkWrite(updates, { ordered: false });
-  if (fresh.length > 0) {
-    const inserted = await insertNewContracts(db, fresh);
-    for (const i of inserted) addNew(fresh[i].releaseDate);
+  if (updates.length > 0) {
+    const res = await contractsCollection(db).bulkWrite(updates, { ordered: false, session });
+    const lost = updates.length - res.matchedCount;
+    if (lost > 0 && session) {
+      throw new TransactionConflict(
+        `${lost} of ${updates.length} stored notices changed after they were read`,
+      );
+    }
+    // Outside a transaction, a notice another writer changed meanwhile kept that writer's
+    // release: it is as stale as one older than what is stored.
+    counts.updated += res.matchedCount;
+    counts.stale += lost;
   }
-  return { ...counts, touchedBuyers: [...touched], newByDay };
+  if (fresh.length > 0) {
+    if (session) {
+      // a duplicate key aborts the transaction, which is then redone from its read
+      await contractsCollection(db).insertMany(fresh, { ordered: false, session });
+      counts.inserted += fresh.length;
+      for (const doc of fresh) addNew(doc.releaseDate);
+    } else {
+      const inserted = await insertNewContracts(db, fresh);
+      counts.inserted += inserted;
+      counts.unchanged += fresh.length - inserted;
+      // Only outside a transaction can another writer (a quarantine retry or a remap, which
+      // count nothing) store one of these first; then which ones is unknown, and none of the
+      // batch is counted rather than any twice.
+      if (inserted === fresh.length) { for (const doc of fresh) addNew(doc.releaseDate); }
+    }
+  }
+  return { ...counts, touchedBuyers: [...touched], moves, newByDay };
 }
 
 /**
  * Inserts notices that were absent when the page was read: a plain insert is the cheapest
- * write. Should another writer have inserted one meanwhile (the lease makes that rare), the
- * batch is redone as idempotent upserts that keep whatever is there. Resolves the indexes (in
- * `docs`) of the notices this call inserted.
+ * write. Should another writer have inserted some meanwhile, the others are still stored (by
+ * the insert itself on MongoDB, which goes on past a duplicate with `ordered: false`, and by
+ * idempotent upserts that keep whatever is there). Resolves to the number of documents this
+ * call stored; those another writer stored first are not counted.
  *
  * @example
  * ```ts
  * await insertNewContracts(db, [{ ...contract, contentHash, firstSeenAt: now, updatedAt: now }]);
  * ```
  */
-export async function insertNewContracts(
-  db: Db,
-  docs: readonly ContractDoc[],
-): Promise<readonly number[]> {
+export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<number> {
   try {
-    await contractsCollection(db).insertMany(docs, { ordered: false });
-    return docs.map((_, i) => i);
+    return (await contractsCollection(db).insertMany(docs, { ordered: false })).insertedCount;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
+    // What the failed insert did store (MongoDB: all but the duplicates; some servers: none).
+    const partial = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount;
     const res = await contractsCollection(db).bulkWrite(
       docs.map((doc) => ({
         updateOne: {
@@ -214,7 +257,6 @@ export async function insertNewContracts(
       })),
       { ordered: false },
     );
-    // only the upserts inserted anything; the others found the notice there already
-    return Object.keys(res.upsertedIds).map(Number);
+    return (typeof partial === "number" ? partial : 0) + res.upsertedCount;
   }
 }

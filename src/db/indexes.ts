@@ -21,6 +21,7 @@
  */
 import { type Db, type Document, MongoServerError } from "mongodb";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 
 /** One index the product needs. */
 export interface IndexSpec {
@@ -77,6 +78,15 @@ const SPECS: IndexSpec[] = [
     name: "source_mappingVersion_v1",
     key: { source: 1, mappingVersion: 1 },
   },
+  // retries read the oldest first, `_id` breaking ties: never a sort of whole raw texts in
+  // memory (up to 256 KiB each), which a free-tier cluster refuses past 100 MB
+  {
+    collection: "quarantine",
+    name: "kind_firstSeenAt_v1",
+    key: { kind: 1, firstSeenAt: 1, _id: 1 },
+  },
+  // RETAIN_RELEASES finds old raw releases without a scan
+  { collection: "releases", name: "date_v1", key: { date: 1 } },
   // instances seen (KV sharing check); expire after a day
   {
     collection: "instances",
@@ -291,7 +301,7 @@ function stale(report: IndexReport, spec: IndexSpec, existing: readonly string[]
   const reason = errorText(error);
   report.stale.push({ collection: spec.collection, name: spec.name, existing, reason });
   getLog("db").warn(
-    `Index ${spec.collection}.${spec.name} is stale: ${reason}. Start-up goes on with ` +
+    `Index ${spec.collection}.${spec.name} is stale: ${clause(reason)}. Start-up goes on with ` +
       `${existing.length > 0 ? `the old index ${existing.join(", ")}` : "no such index"}; drop ` +
       `it by hand (db.${spec.collection}.dropIndex("…")) or give the user the dropIndex ` +
       "privilege, then restart. `deno task doctor` shows what differs.",

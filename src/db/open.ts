@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import { getLog } from "../log.ts";
 import { closeMongoClients, connectDatabase, hostsOf } from "./client.ts";
 import { startEmbeddedMongo } from "./embedded.ts";
+import { transactionsSupported } from "./transactions.ts";
 
 /** An open database and how to let it go. */
 export interface OpenDatabase {
@@ -45,24 +46,33 @@ export class MissingDatabaseError extends Error {
  * Deno Deploy without `MONGODB_URI` (no embedded server is started there).
  */
 export async function openDatabase(
-  config: Pick<Config, "mongodbUri" | "mongodbDb" | "platform">,
+  config: Pick<Config, "mongodbUri" | "mongodbDb" | "platform" | "mongodbTimeouts">,
 ): Promise<OpenDatabase> {
   const log = getLog("db");
   if (config.mongodbUri === null && config.platform.deploy) throw new MissingDatabaseError();
   if (config.mongodbUri !== null) {
-    const db = await connectDatabase(config.mongodbUri, config.mongodbDb);
-    log.info(
-      `Connected to MongoDB at ${hostsOf(config.mongodbUri)}, database ${config.mongodbDb}.`,
-    );
+    const db = await connectDatabase(config.mongodbUri, config.mongodbDb, config.mongodbTimeouts);
+    const hosts = hostsOf(config.mongodbUri);
+    log.info(`Connected to MongoDB at ${hosts}, database ${config.mongodbDb}.`);
+    if (!(await transactionsSupported(db))) {
+      log.warn(
+        `MongoDB at ${hosts} is a standalone server, which has no transactions: every page ` +
+          "recounts its buyers from all their notices, which grows with history. Run it as a " +
+          "replica set (Atlas always is one; a local mongod: start it with --replSet rs0, then " +
+          "run rs.initiate() once).",
+      );
+    }
     return { db, embedded: false, close: closeMongoClients };
   }
+  // Standalone: jongodb copies a collection into every transaction that writes it, which made
+  // the demo's pages 20× slower as a replica set; local runs recount buyers per page instead.
   const server = await startEmbeddedMongo();
   log.warn(
     `MONGODB_URI is not set: using an embedded in-memory MongoDB (jongodb) at ${server.uri}. ` +
       "Data is lost when the process stops. Set MONGODB_URI (e.g. in .env) to use a real MongoDB.",
   );
   try {
-    const db = await connectDatabase(server.uri, config.mongodbDb);
+    const db = await connectDatabase(server.uri, config.mongodbDb, config.mongodbTimeouts);
     return {
       db,
       embedded: true,

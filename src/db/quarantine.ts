@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, Collection, Db, Filter } from "mongodb";
 import type { SourceId } from "../config.ts";
 import type { Position } from "../sources/source.ts";
 
@@ -95,14 +95,57 @@ export function countQuarantine(db: Db, source?: SourceId): Promise<number> {
   return quarantineCollection(db).countDocuments(source ? { source } : {});
 }
 
-/** Entries to re-try: all of them, or only those mapped with an older mapping version. */
-export function quarantineToRetry(
+/** Options of {@linkcode quarantineBatches}. */
+export interface RetryBatchOptions {
+  /** Only this source's entries (default: all). */
+  readonly source?: SourceId;
+  /** Only entries last tried with an older mapping version. */
+  readonly belowVersion?: number;
+  /** At most this many entries in all. */
+  readonly limit: number;
+  /** Entries per batch. @default 100 */
+  readonly batchSize?: number;
+}
+
+/**
+ * Releases to re-try, oldest first, in batches read through the `kind_firstSeenAt` index: each
+ * batch is one query that starts after the last entry of the previous one, so entries removed
+ * or updated meanwhile never shift what comes next, and memory holds one batch at a time.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of quarantineBatches(db, { limit: 1000 })) console.log(batch.length);
+ * ```
+ */
+export async function* quarantineBatches(
   db: Db,
-  options: { source?: SourceId; belowVersion?: number; limit: number },
-): Promise<QuarantineDoc[]> {
-  const filter: Record<string, unknown> = { kind: "release" };
-  if (options.source) filter.source = options.source;
-  if (options.belowVersion !== undefined) filter.mappingVersion = { $lt: options.belowVersion };
-  return quarantineCollection(db).find(filter).sort({ firstSeenAt: 1 }).limit(options.limit)
-    .toArray();
+  options: RetryBatchOptions,
+): AsyncGenerator<QuarantineDoc[]> {
+  const size = Math.max(1, options.batchSize ?? 100);
+  let left = options.limit;
+  let after: Pick<QuarantineDoc, "firstSeenAt" | "_id"> | null = null;
+  while (left > 0) {
+    const filter: Filter<QuarantineDoc> = {
+      kind: "release",
+      ...(options.source ? { source: options.source } : {}),
+      ...(options.belowVersion !== undefined
+        ? { mappingVersion: { $lt: options.belowVersion } }
+        : {}),
+      ...(after
+        ? {
+          firstSeenAt: { $gte: after.firstSeenAt },
+          $or: [{ firstSeenAt: { $gt: after.firstSeenAt } }, { _id: { $gt: after._id } }],
+        }
+        : {}),
+    };
+    const batch = await quarantineCollection(db).find(filter)
+      .sort({ firstSeenAt: 1, _id: 1 })
+      .limit(Math.min(size, left))
+      .toArray();
+    if (batch.length === 0) return;
+    yield batch;
+    left -= batch.length;
+    const last = batch[batch.length - 1];
+    after = { firstSeenAt: last.firstSeenAt, _id: last._id };
+  }
 }

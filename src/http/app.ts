@@ -52,7 +52,13 @@ export { json } from "./respond.ts";
 export interface AppDeps {
   readonly config: Pick<
     Config,
-    "sync" | "cron" | "triggerToken" | "api" | "platform" | "finishedBackfillsShownMs"
+    | "sync"
+    | "cron"
+    | "triggerToken"
+    | "api"
+    | "platform"
+    | "finishedBackfillsShownMs"
+    | "storageLimitBytes"
   >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
@@ -146,6 +152,7 @@ export function createApp(deps: AppDeps): App {
       finishedBackfillsShownMs: config.finishedBackfillsShownMs,
       warnings: deps.warnings?.() ?? [],
       deploymentId: config.platform.deploymentId,
+      storageLimitBytes: config.storageLimitBytes,
     });
   };
 
@@ -157,6 +164,7 @@ export function createApp(deps: AppDeps): App {
     ttlMs: deps.dashboardTtlMs,
     warnings: deps.warnings,
     finishedBackfillsShownMs: config.finishedBackfillsShownMs,
+    storageLimitBytes: config.storageLimitBytes,
   });
   const api = createApi({
     readToken: config.api.readToken,

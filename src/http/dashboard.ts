@@ -17,6 +17,7 @@ import { html, type SafeHtml, safeUrl } from "./html.ts";
 import { layout, noticeType, noticeTypeKey } from "./layout.ts";
 import type { DayCount, NoticeLine } from "./notices.ts";
 import type { RunSummary, SourceStatus, StatusReport, StreamStatus } from "./status.ts";
+import type { StorageReport } from "../db/storage.ts";
 import { humanDuration } from "./verdict.ts";
 import { capText } from "../text.ts";
 
@@ -118,6 +119,13 @@ ${error}${backfills}
 </section>`;
 }
 
+function storagePanel(s: StorageReport): SafeHtml {
+  const bar = s.share === null ? html`` : progressBar(Math.min(1, s.share), s.message);
+  return html`<div class="${`panel storage ${s.level}`}" id="storage" data-level="${s.level}">
+${s.share === null ? html`<p class="muted">${s.message}</p>` : bar}
+</div>`;
+}
+
 function runRow(r: RunSummary & { source: string }): SafeHtml {
   return html`
     <tr>
@@ -210,6 +218,8 @@ export function renderDashboard(data: DashboardData): string {
     <div class="cards">${report.sources.map((s) => sourceCard(s, report.now))}</div>
     <h2>New notices per day (last ${data.days.length} days, by release date)</h2>
     ${chartPanel(data, series)}
+    <h2>Storage</h2>
+    ${storagePanel(report.storage)}
     <h2>Last runs</h2>
     <table id="runs" class="stack">
       <thead>

@@ -1,8 +1,9 @@
 /**
  * Gathers what the dashboard shows, at a cost that does not grow with the data: the streams'
  * states (which carry the notice figures the sync keeps per day, see `SyncStateDoc.days`),
- * each source's last runs, the quarantine counts, the remap jobs and the newest notices — 4 +
- * one per source MongoDB commands, however many notices are stored. A short shared cache makes a burst of
+ * each source's last runs, the quarantine counts, the remap jobs, the newest notices and the
+ * storage figures (`dbStats`) — 5 + one per source MongoDB commands, however many notices are
+ * stored. A short shared cache makes a burst of
  * loads cost one gathering: concurrent loads wait for the same one.
  *
  * @example
@@ -17,6 +18,7 @@ import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { quarantineCollection } from "../db/quarantine.ts";
 import { remapStateCollection } from "../db/remap_state.ts";
+import { readStorage } from "../db/storage.ts";
 import { recentRuns } from "../db/runs.ts";
 import { syncStateCollection, type SyncStateDoc } from "../db/sync_state.ts";
 import { leaseHolder } from "../sync/lease.ts";
@@ -65,6 +67,11 @@ export interface GatherOptions {
   readonly warnings?: () => readonly StatusWarning[];
   /** How long a finished range backfill stays listed, in ms (`STATUS_FINISHED_BACKFILLS_FOR`). */
   readonly finishedBackfillsShownMs?: number;
+  /**
+   * The database's storage quota, for the storage panel.
+   * @default 512 MiB (Atlas free tier)
+   */
+  readonly storageLimitBytes?: number;
 }
 
 const DAY = 86_400_000;
@@ -172,7 +179,7 @@ export async function gatherDashboard(
   // the states first: their figures say how far back the newest notices reach
   const states = await syncStateCollection(db).find({ source: { $in: [...sources] } })
     .sort({ kind: 1, _id: 1 }).toArray();
-  const [runs, leases, quarantine, remaps, notices] = await Promise.all([
+  const [runs, leases, quarantine, remaps, notices, storage] = await Promise.all([
     Promise.all(sources.map((s) => recentRuns(db, s, options.runs ?? 10))),
     Promise.all(sources.map((s) => leaseHolder(kv, s, now))),
     quarantineCollection(db).aggregate<{ _id: SourceId; n: number }>([
@@ -183,6 +190,7 @@ export async function gatherDashboard(
     remapStateCollection(db).find({ source: { $in: [...sources] } }).sort({ updatedAt: -1 })
       .toArray(),
     latestNotices(db, newest, newestSince(states, newest, now)),
+    readStorage(db, options.storageLimitBytes ?? 512 * 1024 ** 2),
   ]);
   const statusOptions = {
     sources,
@@ -219,6 +227,7 @@ export async function gatherDashboard(
       sources: summaries,
       // start-up findings (stale indexes, KV settings): known without a read
       warnings: options.warnings?.() ?? [],
+      storage,
     },
     days: chartDays(states, sources, options.chartDays ?? 30, now),
     notices,

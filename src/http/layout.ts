@@ -44,6 +44,7 @@ dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:3px 14px;mar
 dt{color:#505a5f}dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 .error{background:#fdf1ef;border-left:4px solid #d4351c;padding:6px 10px;margin:10px 0 0;font-size:13px;overflow-wrap:anywhere}
 .panel{background:#fff;border:1px solid #b1b4b6;padding:12px 14px}
+.storage.warning,.storage.full{border-left:5px solid #d4351c}
 .empty{background:#fff;border:1px dashed #b1b4b6;padding:14px;color:#505a5f}
 .chart{width:100%;height:auto;display:block}
 .chart.narrow{display:none}

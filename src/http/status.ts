@@ -15,6 +15,7 @@ import type { SourceId } from "../config.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
+import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import { listRemapJobs, type RemapJobDoc } from "../db/remap_state.ts";
 import { type RemapProgress, remapProgress } from "../sync/remap.ts";
@@ -24,6 +25,7 @@ import type { StaleIndex } from "../db/indexes.ts";
 import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
 import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
+import { clause } from "../text.ts";
 
 /** Names of the sources for people. */
 export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
@@ -117,6 +119,8 @@ export interface StatusReport {
   readonly now: Date;
   readonly verdict: Verdict;
   readonly cron: { readonly schedule: string; readonly intervalSeconds: number };
+  /** How full the database is against `STORAGE_LIMIT` (`level` "unknown" where not told). */
+  readonly storage: StorageReport;
   readonly sources: readonly SourceStatus[];
   /** Start-up findings (stale indexes, KV settings) and live KV checks; `[]` when all is well. */
   readonly warnings: readonly StatusWarning[];
@@ -128,6 +132,9 @@ export interface StatusOptions {
   readonly schedule: string;
   readonly intervalMs: number;
   readonly now: number;
+  /** `STORAGE_LIMIT`, in bytes. */
+  /** @default {536870912} (512 MB, an Atlas free cluster) */
+  readonly storageLimitBytes?: number;
   /** Runs listed per source (default 10). */
   readonly runs?: number;
   /** How long finished range backfills stay listed, ms (default: always). */
@@ -161,7 +168,7 @@ export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
     code: "index-stale",
     message: `Index ${s.collection}.${s.name} does not match its spec` +
       (s.existing.length > 0 ? ` (the old ${s.existing.join(", ")} is in its place)` : "") +
-      `: ${s.reason}. Drop the old index by hand or grant the dropIndex privilege, then ` +
+      `: ${clause(s.reason)}. Drop the old index by hand or grant the dropIndex privilege, then ` +
       "restart; queries work meanwhile, perhaps slower.",
   }));
 }
@@ -323,7 +330,8 @@ export async function readStatus(
   deps: { db: Db; kv: Deno.Kv },
   options: StatusOptions,
 ): Promise<StatusReport> {
-  const [read, instances] = await Promise.all([
+  const [storage, read, instances] = await Promise.all([
+    readStorage(deps.db, options.storageLimitBytes ?? 512 * 1024 ** 2),
     Promise.all(options.sources.map((s) => sourceStatus(deps, s, options))),
     options.deploymentId
       ? instancesOf(deps.db, options.deploymentId, new Date(options.now - 86_400_000))
@@ -335,6 +343,7 @@ export async function readStatus(
     now: new Date(options.now),
     verdict: worst(sources.map((s) => s.verdict)),
     cron: { schedule: options.schedule, intervalSeconds: options.intervalMs / 1000 },
+    storage,
     sources,
     warnings: [...(options.warnings ?? []), ...kvProblems],
   };

@@ -13,7 +13,7 @@
  */
 import type { AnyBulkWriteOperation, Db } from "mongodb";
 import type { SourceId } from "../config.ts";
-import { quarantineCollection, type QuarantineDoc, quarantineToRetry } from "../db/quarantine.ts";
+import { quarantineBatches, quarantineCollection, type QuarantineDoc } from "../db/quarantine.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
 import { storePage } from "./store_page.ts";
@@ -26,6 +26,8 @@ export interface RetryOptions {
   readonly belowVersion?: number;
   /** At most this many entries, oldest first. */
   readonly limit: number;
+  /** Entries read and stored at a time. @default 100 */
+  readonly batchSize?: number;
   readonly now: Date;
 }
 
@@ -64,11 +66,25 @@ function parseRaw(doc: QuarantineDoc): { ok: true; value: unknown } | { ok: fals
  * ```
  */
 export async function retryQuarantine(db: Db, options: RetryOptions): Promise<RetryResult> {
-  const entries = await quarantineToRetry(db, {
-    source: options.source,
-    belowVersion: options.belowVersion,
-    limit: options.limit,
-  });
+  const total = {
+    tried: 0,
+    resolved: 0,
+    stillFailing: 0,
+    unreadable: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+  };
+  for await (const batch of quarantineBatches(db, options)) {
+    const result = await retryBatch(db, batch, options.now);
+    for (const key of Object.keys(total) as (keyof RetryResult)[]) total[key] += result[key];
+  }
+  return total;
+}
+
+/** Re-tries one batch: what maps now is stored, then leaves; the rest is updated. */
+async function retryBatch(db: Db, entries: QuarantineDoc[], now: Date): Promise<RetryResult> {
   const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
   let unreadable = 0;
   const resolved: string[] = [];
@@ -93,7 +109,7 @@ export async function retryQuarantine(db: Db, options: RetryOptions): Promise<Re
               reason: result.reason,
               error: result.error,
               mappingVersion: MAPPING_VERSION,
-              lastSeenAt: options.now,
+              lastSeenAt: now,
             },
             $inc: { attempts: 1 },
           },
@@ -103,7 +119,7 @@ export async function retryQuarantine(db: Db, options: RetryOptions): Promise<Re
   }
   // Stored first, then let go: a crash in between leaves the entry for the next retry.
   for (const [source, releases] of bySource) {
-    const written = await storePage(db, source, { releases, rejected: [] }, null, options.now);
+    const written = await storePage(db, source, { releases, rejected: [] }, null, now);
     counts.inserted += written.inserted;
     counts.updated += written.updated;
     counts.unchanged += written.unchanged;

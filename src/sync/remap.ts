@@ -22,6 +22,7 @@ import type { Db } from "mongodb";
 import type { SourceId, SyncConfig } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import {
   decodeRelease,
@@ -208,7 +209,7 @@ export async function runRemap(deps: RemapDeps, request: RemapRequest): Promise<
             kind: "release",
             releaseId: doc.releaseId,
             reason: decoded.reason,
-            error: `Stored release ${doc._id} cannot be read: ${decoded.error}. ` +
+            error: `Stored release ${doc._id} cannot be read: ${clause(decoded.error)}. ` +
               "It was skipped; the next sync of its window stores it again.",
             raw: doc.body?.value ? `base64:${base64(doc.body.value())}` : "",
             position: null,

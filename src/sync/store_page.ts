@@ -1,7 +1,7 @@
 /**
- * Stores one page of releases: map, write contracts (newer wins), recount their buyers, set
- * aside what could not be mapped or parsed. Idempotent: storing a page again changes nothing.
- * Used by the engine for every page and by quarantine retries.
+ * Stores one page of releases: map, write contracts (newer wins) together with their buyers'
+ * exact counts, set aside what could not be mapped or parsed. Idempotent: storing a page again
+ * changes nothing. Used by the engine for every page and by quarantine retries.
  *
  * @example
  * ```ts
@@ -14,8 +14,8 @@ import type { Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
-import { writeBuyers } from "../db/buyers.ts";
-import { writeContracts, type WriteCounts } from "../db/contracts.ts";
+import type { WriteCounts } from "../db/contracts.ts";
+import { writePage } from "../db/page_write.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
@@ -41,7 +41,7 @@ export interface StoreOptions {
    */
   readonly keepRaw?: boolean;
   /**
-   * Names the page until its cursor moves (see `WriteOptions.pageKey`), so that `newByDay`
+   * Names the page until its cursor moves (see `WriteContractsOptions.pageKey`), so that `newByDay`
    * is exact when a page is stored again after a crash.
    * @default null
    */
@@ -50,8 +50,9 @@ export interface StoreOptions {
 
 /**
  * Maps and stores `releases` (and quarantines `rejected` text) in at most six round trips:
- * raw releases bulk write, contracts read + bulk write, buyers aggregation + bulk write,
- * quarantine bulk write.
+ * the raw releases bulk write, then the page's transaction (contracts read, insert, bulk update
+ * when any changed, buyers, commit; see `writePage`), then a quarantine bulk write when anything
+ * was set aside.
  */
 export async function storePage(
   db: Db,
@@ -65,10 +66,9 @@ export async function storePage(
   const raw = options.keepRaw === false
     ? null
     : await writeReleases(db, source, page.releases, now);
-  const written = await writeContracts(db, mapped.map((m) => m.contract), now, {
+  const written = await writePage(db, mapped.map((m) => m.contract), buyers, now, {
     pageKey: options.pageKey ?? null,
   });
-  await writeBuyers(db, buyers, written.touchedBuyers, now);
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,

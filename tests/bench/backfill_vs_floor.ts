@@ -1,6 +1,6 @@
 /**
- * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw]` — a replay backfill
- * end to end against its floor, side by side in one process:
+ * `deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw] [--replica-set]`
+ * — a replay backfill end to end against its floor, side by side in one process:
  *
  * - **engine**: `runSync` over the replay server into a fresh database (fetch, decode, map,
  *   contracts, buyers, quarantine, cursor, lease);
@@ -9,9 +9,12 @@
  *
  * Prints releases/s of both, their ratio, and MongoDB round trips per page (counted with the
  * driver's command monitoring), alternating the two for `--rounds` rounds so machine noise
- * hits both alike. Needs MONGODB_URI or the embedded jongodb. Raw releases are off unless
- * `--raw` is given (jongodb applies each update in time linear in the collection's size, so on
- * jongodb their upserts dominate; on a real MongoDB they are one indexed bulk write a page).
+ * hits both alike. Needs MONGODB_URI or the embedded jongodb: standalone (buyers recounted per
+ * page) unless `--replica-set` (pages in transactions, which jongodb makes slow past a few
+ * thousand notices). Its databases are dropped afterwards where the server can. Raw releases
+ * are off unless `--raw` is given (jongodb applies each update in time linear in the
+ * collection's size, so on jongodb their upserts dominate; on a real MongoDB they are one
+ * indexed bulk write a page).
  * @module
  */
 import { MongoClient } from "mongodb";
@@ -26,13 +29,15 @@ import { engineDeps } from "../../src/sync/wiring.ts";
 import { createSources } from "../../src/sources/mod.ts";
 import type { Position } from "../../src/sources/source.ts";
 import { firstWindow, nextWindow } from "../../src/sources/windows.ts";
+import { dropTestDb } from "../support/mongo.ts";
 import { startReplayServer } from "../support/replay_server.ts";
 import { syntheticReleases } from "../support/replay_data.ts";
 
 const flags = flagsOrExit(
   Deno.args,
-  { releases: "value", source: "value", rounds: "value" },
-  "Usage: deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2]",
+  { releases: "value", source: "value", rounds: "value", raw: "switch", "replica-set": "switch" },
+  "Usage: deno task bench:sync [--releases 10000] [--source fts|cf] [--rounds 2] [--raw] " +
+    "[--replica-set]",
 );
 const arg = (name: string, def: string): string => flags.get(name) || def;
 
@@ -42,7 +47,9 @@ const rounds = Number(arg("rounds", "2"));
 const NOW = Date.parse("2026-11-24T00:00:00Z");
 const FROM = new Date(NOW - 20 * 86_400_000);
 
-const embedded = Deno.env.get("MONGODB_URI") ? null : await startEmbeddedMongo();
+const embedded = Deno.env.get("MONGODB_URI")
+  ? null
+  : await startEmbeddedMongo({ replicaSet: flags.has("replica-set") });
 const uri = Deno.env.get("MONGODB_URI") ?? embedded!.uri;
 let commands = 0;
 const client = new MongoClient(uri, { ...CLIENT_OPTIONS, monitorCommands: true });
@@ -60,7 +67,7 @@ const config = loadConfig({
   FTS_START_DATE: FROM.toISOString().slice(0, 10),
   CF_START_DATE: FROM.toISOString().slice(0, 10),
   LOG_LEVEL: "warning",
-  KEEP_RAW_RELEASES: Deno.args.includes("--raw") ? "true" : "false",
+  KEEP_RAW_RELEASES: flags.has("raw") ? "true" : "false",
 });
 
 async function engineRound(round: number) {
@@ -72,6 +79,7 @@ async function engineRound(round: number) {
   const started = performance.now();
   const run = await runSync(deps, { source, trigger: "test", budgetMs: 3_600_000 });
   const ms = performance.now() - started;
+  await dropTestDb(db);
   if (run.outcome !== "caught-up") throw new Error(`engine run ended ${run.outcome}: ${run.error}`);
   // the run's own bookkeeping (lease-free reads of state, run record) counted in, per page
   return { ms, releases: run.releases, pages: run.pages, commands: commands - before };
@@ -103,7 +111,9 @@ async function floorRound(round: number) {
       })();
     position = after;
   }
-  return { ms: performance.now() - started, releases, pages };
+  const ms = performance.now() - started;
+  await dropTestDb(db);
+  return { ms, releases, pages };
 }
 
 const results: { engine: number[]; floor: number[]; rtPerPage: number[] } = {

@@ -13,6 +13,7 @@ import { manualClock } from "../../src/clock.ts";
 import { flagsOrExit } from "../../src/cli/flags.ts";
 import { loadConfig } from "../../src/config.ts";
 import { getMongoClient } from "../../src/db/client.ts";
+import { dropTestDb } from "../support/mongo.ts";
 import { startEmbeddedMongo } from "../../src/db/embedded.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { runSync } from "../../src/sync/engine.ts";
@@ -120,6 +121,7 @@ for (const n of sizes) {
       }), ` +
       `heap retained after GC +${mb(retained)} MB`,
   );
+  await dropTestDb(db);
 }
 await getMongoClient(uri).close();
 await embedded?.stop();

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import { endedWell, parseSyncArgs, progressLine, summaryLine } from "../../src/cli/sync.ts";
 import { runRecord } from "../../src/db/runs.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
-import { freshDbName, testMongoUri } from "../support/mongo.ts";
+import { dropping, freshDbName, testMongoUri } from "../support/mongo.ts";
 import { getMongoClient } from "../../src/db/client.ts";
 import { childEnv, projectPath } from "../support/process.ts";
 import { startReplayServer } from "../support/replay_server.ts";
@@ -96,6 +96,7 @@ Deno.test({
     );
     const uri = await testMongoUri();
     const dbName = freshDbName("cli");
+    await using _drop = dropping(getMongoClient(uri).db(dbName));
     const kvDir = await Deno.makeTempDir();
     const run = (args: string[]) =>
       new Deno.Command(Deno.execPath(), {

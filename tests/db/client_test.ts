@@ -2,11 +2,13 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/
 import { MongoClient, MongoNetworkError, MongoServerError } from "mongodb";
 import {
   CLIENT_OPTIONS,
+  clientOptions,
   connectDatabase,
   describeConnectError,
   getMongoClient,
   hostsOf,
   MongoConnectError,
+  STARTUP_PING_TIMEOUT_MS,
 } from "../../src/db/client.ts";
 import { testMongoUri } from "../support/mongo.ts";
 
@@ -74,12 +76,10 @@ Deno.test({
       assert(!e.message.includes("hunter22"), e.message);
     };
     await t.step("refused", async () => {
-      check(
-        await failure("mongodb://bob:hunter22@127.0.0.1:1/x"),
-        "refused",
-        "127.0.0.1:1",
-        "refused",
-      );
+      const e = await failure("mongodb://bob:hunter22@127.0.0.1:1/x");
+      check(e, "refused", "127.0.0.1:1", "refused");
+      // the driver nests one cause per attempt: the line says it once
+      assertEquals(e.message.split("connect ECONNREFUSED").length - 1, 1, e.message);
     });
     await t.step("DNS, and the SRV lookup of mongodb+srv://", async () => {
       check(
@@ -182,4 +182,28 @@ Deno.test("server refusals: wrong password, a database not allowed, a read-only 
     assertStringIncludes(e.message, "cluster0.abc.mongodb.net");
     assert(!e.message.includes("hunter22"));
   }
+});
+
+Deno.test({
+  name: "a mongodb+srv:// URI is accepted; a DNS failure names its host, never the password",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    // .invalid never resolves (RFC 2606), so this fails at the SRV lookup, offline or not
+    const uri = "mongodb+srv://app:hunter22@cluster0.nothing.invalid/procurement?retryWrites=true";
+    const started = Date.now();
+    const error = await assertRejects(() => connectDatabase(uri, "x"), MongoConnectError);
+    assert(Date.now() - started < STARTUP_PING_TIMEOUT_MS + 5_000);
+    assertEquals(error.hosts, "cluster0.nothing.invalid");
+    assertStringIncludes(error.message, "cluster0.nothing.invalid");
+    assert(!error.message.includes("hunter22"), error.message);
+  },
+});
+
+Deno.test("sync work waits longer for a server than the start-up ping", () => {
+  const options = clientOptions({ serverSelectionMs: 30_000, operationMs: 60_000 });
+  assertEquals(options.serverSelectionTimeoutMS, 30_000);
+  assertEquals(options.socketTimeoutMS, 60_000);
+  assert(STARTUP_PING_TIMEOUT_MS < 30_000);
+  assertEquals(clientOptions().serverSelectionTimeoutMS, 30_000, "the defaults of the settings");
 });

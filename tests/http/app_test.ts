@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createApp } from "../../src/http/app.ts";
 import { recentRuns } from "../../src/db/runs.ts";
 import { acquireLease, releaseLease } from "../../src/sync/lease.ts";
-import { mongoTest } from "../support/mongo.ts";
+import { mongoTest, usingJongodb } from "../support/mongo.ts";
 import { startHarness, TOKEN } from "./harness.ts";
 
 const post = { method: "POST" };
@@ -177,6 +177,14 @@ mongoTest(
     const status = await res.json();
     assertEquals(status.verdict, "ok");
     assertEquals(status.cron, { schedule: "0 * * * *", intervalSeconds: 3600 });
+    assertEquals(status.storage.limitBytes, 512 * 1024 * 1024);
+    if (usingJongodb()) {
+      // jongodb has no dbStats: "unknown", and /status still answers
+      assertEquals([status.storage.level, status.storage.usedBytes], ["unknown", null]);
+    } else {
+      assertEquals(status.storage.level, "ok");
+      assert(status.storage.usedBytes > 0);
+    }
     for (const s of status.sources) {
       assertEquals([s.verdict, s.mode, s.window, s.lease], ["ok", "incremental", null, null]);
       assertStringIncludes(s.reason, "caught up");
@@ -225,6 +233,7 @@ mongoTest("the dashboard escapes notice titles and sends a strict CSP", async (d
     "&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &quot;co&quot;",
   );
   assertStringIncludes(page, "Notices per day");
+  assertMatch(page, /<div class="panel storage (unknown|ok)" id="storage"/);
   // the CSP hash is the hash of the page's one style block
   const style = /<style>([\s\S]*?)<\/style>/.exec(page)![1];
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style));

@@ -79,7 +79,8 @@ export async function startHarness(
     ...(token === null ? {} : { SYNC_TRIGGER_TOKEN: token }),
     ...options.env,
   });
-  const db = options.db ?? (await freshDb("http")).db;
+  const own = options.db ? null : await freshDb("http");
+  const db = options.db ?? own!.db;
   const kv = await Deno.openKv(":memory:");
   await ensureIndexes(db);
   const engine = engineDeps(config, { db, kv });
@@ -100,6 +101,7 @@ export async function startHarness(
       await app.idle();
       kv.close();
       await replay.close();
+      await own?.[Symbol.asyncDispose]();
     },
   };
 }

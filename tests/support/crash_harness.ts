@@ -13,7 +13,8 @@
 import type { Db } from "mongodb";
 import { getMongoClient } from "../../src/db/client.ts";
 import { loadState, rangeStreamId } from "../../src/db/sync_state.ts";
-import { freshDbName, testMongoUri } from "./mongo.ts";
+import { recountAllBuyers } from "../../src/db/buyer_recount.ts";
+import { dropTestDb, freshDbName, testMongoUri } from "./mongo.ts";
 import { childEnv, projectPath } from "./process.ts";
 import { startReplayServer } from "./replay_server.ts";
 import { syntheticReleases } from "./replay_data.ts";
@@ -31,6 +32,11 @@ export interface CrashOptions {
   readonly maxMs?: number;
   /** Called with a line per event, for scripts. */
   readonly onEvent?: (line: string) => void;
+  /**
+   * Run on a replica set (pages in transactions, as on Atlas) or a standalone server (buyers
+   * recounted per page). @default true
+   */
+  readonly replicaSet?: boolean;
 }
 
 /** What happened. */
@@ -42,6 +48,8 @@ export interface CrashResult {
   readonly referenceMs: number;
   readonly crashedMs: number;
   readonly contracts: number;
+  /** Buyer counts of the crashed run that a full recount had to correct (0 when exact). */
+  readonly corrected: number;
 }
 
 const FROM = "2026-10-01T00:00:00Z";
@@ -59,7 +67,7 @@ export async function crashResume(options: CrashOptions): Promise<CrashResult> {
       seed: options.seed,
     }),
   );
-  const uri = await testMongoUri();
+  const uri = await testMongoUri({ replicaSet: options.replicaSet ?? true });
   const kvDir = await Deno.makeTempDir({ prefix: "crash_kv_" });
   const streamId = rangeStreamId("fts", new Date(FROM), new Date(TO));
   const spawn = (dbName: string) =>
@@ -98,9 +106,11 @@ export async function crashResume(options: CrashOptions): Promise<CrashResult> {
     const state = await loadState(db, streamId);
     return state !== null && state.window === null && state.status === "ok";
   };
+  const refName = freshDbName("crash_ref");
+  const refDb = getMongoClient(uri).db(refName);
+  const name = freshDbName("crash_run");
+  const db = getMongoClient(uri).db(name);
   try {
-    const refName = freshDbName("crash_ref");
-    const refDb = getMongoClient(uri).db(refName);
     let started = performance.now();
     const status = await spawn(refName).status;
     if (!status.success || !(await done(refDb))) {
@@ -110,8 +120,6 @@ export async function crashResume(options: CrashOptions): Promise<CrashResult> {
     log(`reference run: ${referenceMs.toFixed(0)} ms`);
 
     const random = prng(options.seed);
-    const name = freshDbName("crash_run");
-    const db = getMongoClient(uri).db(name);
     let kills = 0;
     let starts = 0;
     started = performance.now();
@@ -146,16 +154,21 @@ export async function crashResume(options: CrashOptions): Promise<CrashResult> {
     }
     const crashedMs = performance.now() - started;
     const contracts = await db.collection("contracts").countDocuments({});
+    const referenceHash = await snapshotHash(refDb);
+    const crashedHash = await snapshotHash(db);
+    const { corrected } = await recountAllBuyers(db, { now: new Date() });
     return {
-      referenceHash: await snapshotHash(refDb),
-      crashedHash: await snapshotHash(db),
+      referenceHash,
+      crashedHash,
       kills,
       starts,
       referenceMs,
       crashedMs,
       contracts,
+      corrected,
     };
   } finally {
     await Deno.remove(kvDir, { recursive: true }).catch(() => {});
+    await Promise.all([dropTestDb(refDb), dropTestDb(db)]);
   }
 }

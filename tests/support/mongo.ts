@@ -1,8 +1,13 @@
 /**
  * MongoDB for tests: the server `MONGODB_URI` names when set (so the suite proves parity on a
- * real MongoDB), otherwise one jongodb per test file, started on first use and stopped when
- * the file's process ends. Each test gets its own database name, so files and tests run in
- * parallel without seeing each other's data.
+ * real MongoDB), otherwise jongodb, started on first use per test file and stopped when the
+ * file's process ends: a single-node replica set by default (the product then writes pages in
+ * transactions, as on Atlas), or a standalone server for tests of the path without
+ * transactions and for the long crash test (jongodb copies a collection into every
+ * transaction that writes it, which makes transactional pages slow once it holds thousands). Each test gets its own database name, so files and tests run in
+ * parallel without seeing each other's data, and drops it when done where the server can
+ * (`dropDatabase`; jongodb cannot, and its data dies with the process), so repeated runs on a
+ * real server do not pile up databases.
  *
  * @example
  * ```ts
@@ -17,17 +22,28 @@ import type { Db, MongoClient } from "mongodb";
 import { type EmbeddedMongo, startEmbeddedMongo } from "../../src/db/embedded.ts";
 import { getMongoClient } from "../../src/db/client.ts";
 
-let server: Promise<{ uri: string; embedded: EmbeddedMongo | null }> | null = null;
+const servers = new Map<boolean, Promise<{ uri: string; embedded: EmbeddedMongo | null }>>();
+
+/** Options of {@linkcode testMongoUri}. */
+export interface TestServerOptions {
+  /** A replica set (transactions) or a standalone jongodb; `MONGODB_URI` wins. @default true */
+  readonly replicaSet?: boolean;
+}
 
 /** The URI of this file's test server; starts jongodb on first call when needed. */
-export async function testMongoUri(): Promise<string> {
-  server ??= (async () => {
-    const given = Deno.env.get("MONGODB_URI");
-    if (given) return { uri: given, embedded: null };
-    const embedded = await startEmbeddedMongo();
-    globalThis.addEventListener("unload", () => void embedded.stop());
-    return { uri: embedded.uri, embedded };
-  })();
+export async function testMongoUri(options: TestServerOptions = {}): Promise<string> {
+  const replicaSet = options.replicaSet ?? true;
+  let server = servers.get(replicaSet);
+  if (!server) {
+    server = (async () => {
+      const given = Deno.env.get("MONGODB_URI");
+      if (given) return { uri: given, embedded: null };
+      const embedded = await startEmbeddedMongo({ replicaSet });
+      globalThis.addEventListener("unload", () => void embedded.stop());
+      return { uri: embedded.uri, embedded };
+    })();
+    servers.set(replicaSet, server);
+  }
   return (await server).uri;
 }
 
@@ -35,6 +51,12 @@ export async function testMongoUri(): Promise<string> {
 export function usingJongodb(): boolean {
   return !Deno.env.get("MONGODB_URI");
 }
+
+/**
+ * The name suffix of tests that only a real MongoDB can run; on jongodb they are `ignore`d,
+ * so the test output lists them as ignored under a name that says why.
+ */
+export const NEEDS_REAL_MONGODB = "(needs a real MongoDB: set MONGODB_URI)";
 
 let counter = 0;
 
@@ -44,20 +66,54 @@ export function freshDbName(label = "t"): string {
   return `test_${slug}_${Date.now().toString(36)}_${crypto.randomUUID().slice(0, 8)}_${counter++}`;
 }
 
-/** A fresh database (and the shared client) for one test. */
-export async function freshDb(label?: string): Promise<{ db: Db; client: MongoClient }> {
-  const client = getMongoClient(await testMongoUri());
-  return { db: client.db(freshDbName(label)), client };
+/** A fresh database for one test; `await using` drops it at the end of the scope. */
+export interface TestDb extends AsyncDisposable {
+  readonly db: Db;
+  readonly client: MongoClient;
+}
+
+/** A fresh database (and the shared client) for one test, dropped when disposed. */
+export async function freshDb(label?: string, options: TestServerOptions = {}): Promise<TestDb> {
+  const client = getMongoClient(await testMongoUri(options));
+  const db = client.db(freshDbName(label));
+  return { db, client, [Symbol.asyncDispose]: () => dropTestDb(db) };
+}
+
+let dropSupported: boolean | null = null;
+
+/**
+ * Drops a test database where the server supports `dropDatabase` (a real MongoDB); on a
+ * server without it (jongodb: "no such command") it does nothing, and fresh names keep tests
+ * apart. Never throws: a failed clean-up must not fail the test that used the database.
+ */
+export async function dropTestDb(db: Db): Promise<void> {
+  if (dropSupported === false) return;
+  try {
+    await db.dropDatabase();
+    dropSupported = true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 59) dropSupported = false; // CommandNotFound
+    else console.warn(`Could not drop test database ${db.databaseName}: ${error}`);
+  }
 }
 
 /**
- * `Deno.test` with a fresh database. The shared client and server outlive single tests, so
- * the op and resource sanitizers are off for these tests only.
+ * Drops `db` at the end of the scope: `await using _ = dropping(db);` (see
+ * {@linkcode dropTestDb}).
+ */
+export function dropping(db: Db): AsyncDisposable {
+  return { [Symbol.asyncDispose]: () => dropTestDb(db) };
+}
+
+/**
+ * `Deno.test` with a fresh database, dropped afterwards (see {@linkcode dropTestDb}). The
+ * shared client and server outlive single tests, so the op and resource sanitizers are off
+ * for these tests only.
  */
 export function mongoTest(
   name: string,
   fn: (db: Db, t: Deno.TestContext) => Promise<void>,
-  options: { ignore?: boolean } = {},
+  options: { ignore?: boolean } & TestServerOptions = {},
 ): void {
   Deno.test({
     name,
@@ -65,8 +121,16 @@ export function mongoTest(
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async (t) => {
-      const { db } = await freshDb(name);
-      await fn(db, t);
+      await using fresh = await freshDb(name, options);
+      await fn(fresh.db, t);
     },
   });
+}
+
+/**
+ * A {@linkcode mongoTest} that only a real MongoDB can run (jongodb lacks what it checks): on
+ * jongodb it is listed as ignored, its name ending in {@linkcode NEEDS_REAL_MONGODB}.
+ */
+export function realMongoTest(name: string, fn: (db: Db, t: Deno.TestContext) => Promise<void>) {
+  mongoTest(`${name} ${NEEDS_REAL_MONGODB}`, fn, { ignore: usingJongodb() });
 }

@@ -6,8 +6,9 @@
  * @module
  */
 import type { Db } from "mongodb";
-import { buyersCollection, writeBuyers } from "../../src/db/buyers.ts";
-import { contentHash, insertNewContracts, writeContracts } from "../../src/db/contracts.ts";
+import { buyersCollection } from "../../src/db/buyers.ts";
+import { contentHash, insertNewContracts } from "../../src/db/contracts.ts";
+import { writePage } from "../../src/db/page_write.ts";
 import { saveState } from "../../src/db/sync_state.ts";
 import { classifyCpv } from "../../src/ocds/cpv.ts";
 import { searchTokens } from "../../src/ocds/search_tokens.ts";
@@ -168,8 +169,7 @@ export async function storeNotices(
 ): Promise<void> {
   for (let i = 0; i < notices.length; i += pageSize) {
     const page = notices.slice(i, i + pageSize);
-    const written = await writeContracts(db, page, new Date(now), { pageKey: `store@${i}` });
-    await writeBuyers(db, buyersOf(page), written.touchedBuyers, new Date(now));
+    await writePage(db, page, buyersOf(page), new Date(now), { pageKey: `store@${i}` });
     for (const source of ["fts", "cf"] as const) {
       const own = page.filter((n) => n.source === source);
       const days: Record<string, number> = {};

@@ -31,7 +31,8 @@ async function world(
     rateLimit: { fts: false, cf: false },
     releases: { fts: releases.fts ?? [], cf: releases.cf ?? [] },
   });
-  const { db } = await freshDb("engine");
+  const fresh = await freshDb("engine");
+  const db = fresh.db;
   await ensureIndexes(db);
   const kv = await Deno.openKv(":memory:");
   const clock = manualClock(NOW);
@@ -62,6 +63,7 @@ async function world(
     async [Symbol.asyncDispose]() {
       kv.close();
       await server.close();
+      await fresh[Symbol.asyncDispose]();
     },
   };
 }

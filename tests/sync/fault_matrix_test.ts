@@ -8,14 +8,14 @@ import { MongoClient } from "mongodb";
 import { manualClock } from "../../src/clock.ts";
 import { loadConfig, type SourceId } from "../../src/config.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
-import { CLIENT_OPTIONS } from "../../src/db/client.ts";
+import { CLIENT_OPTIONS, getMongoClient } from "../../src/db/client.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { quarantineCollection } from "../../src/db/quarantine.ts";
 import { type RunDoc, runsCollection } from "../../src/db/runs.ts";
 import { loadState } from "../../src/db/sync_state.ts";
 import { type EngineDeps, runSync } from "../../src/sync/engine.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
-import { freshDb, freshDbName, testMongoUri } from "../support/mongo.ts";
+import { dropping, freshDb, freshDbName, testMongoUri } from "../support/mongo.ts";
 import { type Fault, startReplayServer } from "../support/replay_server.ts";
 import { type ReleaseJson, syntheticReleases } from "../support/replay_data.ts";
 import { snapshot } from "../support/snapshot.ts";
@@ -215,7 +215,8 @@ for (const c of CASES) {
             rateLimit: { fts: false, cf: false },
             releases: { [source]: releases },
           });
-          const { db } = await freshDb("faults");
+          await using fresh = await freshDb("faults");
+          const db = fresh.db;
           await ensureIndexes(db);
           using kv = await Deno.openKv(":memory:");
           const deps = engineDeps(
@@ -273,7 +274,10 @@ Deno.test({
       releases: { fts: releases },
     });
     const config = loadConfig({ ...ENV, FTS_BASE_URL: server.url, CF_BASE_URL: server.url });
-    const target = new URL((await testMongoUri()).replace(/^mongodb:/, "http:"));
+    // A standalone server: a replica set names its members by their own address, and the
+    // driver would go there, around the proxy.
+    const uri = await testMongoUri({ replicaSet: false });
+    const target = new URL(uri.replace(/^mongodb:/, "http:"));
     await using proxy = startTcpProxy(Number(target.port));
     const client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}`, {
       ...CLIENT_OPTIONS,
@@ -281,6 +285,7 @@ Deno.test({
     });
     const name = freshDbName("outage");
     const db = client.db(name);
+    await using _drop = dropping(getMongoClient(uri).db(name));
     await ensureIndexes(db);
     using kv = await Deno.openKv(":memory:");
     const base = engineDeps(config, { db, kv, clock: manualClock(NOW) });
@@ -304,7 +309,8 @@ Deno.test({
     assertEquals([recorded?.outcome, recorded?.pages], ["error", 2]);
 
     // the same as a run that never saw an outage
-    const { db: reference } = await freshDb("outage_ref");
+    await using ref = await freshDb("outage_ref", { replicaSet: false });
+    const reference = ref.db;
     await ensureIndexes(reference);
     using kv2 = await Deno.openKv(":memory:");
     const clean = await runSync(
