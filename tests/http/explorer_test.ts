@@ -4,7 +4,6 @@
  * the CSP of each page.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { writeContracts } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
 import { createExplorer, phaseOf } from "../../src/http/explorer.ts";
 import { aContract } from "../support/contracts.ts";
@@ -40,8 +39,7 @@ mongoTest("notice, buyer and search pages; bad input is a 400 page", async (db) 
     ],
     submissionUrl: "https://example.org/submit",
   };
-  await writeContracts(db, [tender], new Date(NOW));
-  await storeNotices(db, [award as never], NOW);
+  await storeNotices(db, [tender, award as never], NOW);
   const explorer = createExplorer({ now: () => NOW });
   const get = async (path: string, method = "GET") => {
     const url = new URL(`http://x${path}`);
