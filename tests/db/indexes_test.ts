@@ -13,6 +13,7 @@ import {
 import { buyersCollection } from "../../src/db/buyers.ts";
 import { contractsCollection } from "../../src/db/contracts.ts";
 import { quarantineCollection } from "../../src/db/quarantine.ts";
+import { releasesCollection } from "../../src/db/releases.ts";
 import { runsCollection } from "../../src/db/runs.ts";
 import { instancesCollection } from "../../src/db/instances.ts";
 import { mongoTest } from "../support/mongo.ts";
@@ -29,6 +30,7 @@ Deno.test("every index spec has a unique versioned name on a collection the code
       runsCollection,
       quarantineCollection,
       instancesCollection,
+      releasesCollection,
     ]
       .map((get) => get(fake).collectionName),
   );
