@@ -35,7 +35,7 @@ setupLogging({
   level: config.logLevel,
   format: config.logFormat,
   deploy: config.platform.deploy,
-  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken],
+  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken, config.api.readToken],
 });
 const log = getLog("app");
 installShutdownSignals();

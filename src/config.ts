@@ -99,6 +99,8 @@ export interface Config {
   readonly cron: CronConfig;
   /** Bearer token of the HTTP `POST` routes (secret); `null` → those routes are disabled. */
   readonly triggerToken: string | null;
+  /** Settings of the read API (`/api/v1`). */
+  readonly api: ApiConfig;
   /** How long a finished range backfill stays listed on `/status` and the dashboard, in ms. */
   readonly finishedBackfillsShownMs: number;
   /** Where the process runs, from variables the platform sets (not settings). */
@@ -122,6 +124,14 @@ export interface Platform {
   readonly deploymentId: string | null;
   /** `DENO_TIMELINE`: `production`, `git-branch/<name>` or `preview/<id>`. */
   readonly timeline: string | null;
+}
+
+/** Settings of the read API (see README "Read API"). */
+export interface ApiConfig {
+  /** Bearer token the read API requires (secret); `null` → the API is public. */
+  readonly readToken: string | null;
+  /** `Access-Control-Allow-Origin` of API answers; `null` → no CORS header. */
+  readonly corsOrigin: string | null;
 }
 
 /** MongoDB client timeouts. */
@@ -692,6 +702,14 @@ function readAll(r: Reader): Config {
       16,
       "Bearer token of POST /sync, /backfill and /quarantine/retry (secret). Unset: disabled.",
     ),
+    api: Object.freeze({
+      readToken: r.secret(
+        "API_READ_TOKEN",
+        16,
+        "Bearer token the read API /api/v1 requires (secret). Unset: the API is public.",
+      ),
+      corsOrigin: readCorsOrigin(r),
+    }),
     finishedBackfillsShownMs: r.duration(
       "STATUS_FINISHED_BACKFILLS_FOR",
       "7d",
@@ -759,6 +777,27 @@ function readCron(r: Reader): CronConfig {
   });
 }
 
+function readCorsOrigin(r: Reader): string | null {
+  const raw = r.string(
+    "API_CORS_ORIGIN",
+    "*",
+    "Access-Control-Allow-Origin of /api/v1 GET answers: *, one origin, or none.",
+  )!;
+  if (raw === "*") return "*";
+  if (raw.toLowerCase() === "none") return null;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === raw) return raw;
+  } catch {
+    // not a URL: reported below
+  }
+  r.problems.push(
+    `API_CORS_ORIGIN=${JSON.stringify(raw)} is invalid: expected *, none, or an origin such ` +
+      "as https://example.org (no path, no trailing slash).",
+  );
+  return "*";
+}
+
 /** Replaces the credentials of a MongoDB URI: `mongodb://***@host/db`. */
 export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/i, "$1***@");
@@ -769,6 +808,7 @@ function freezeWithoutSecrets(config: Config): Config {
     ...config,
     mongodbUri: config.mongodbUri === null ? null : redactUri(config.mongodbUri),
     triggerToken: config.triggerToken === null ? null : "***",
+    api: { ...config.api, readToken: config.api.readToken === null ? null : "***" },
   });
   Object.defineProperty(config, "toJSON", { value: printable, enumerable: false });
   Object.defineProperty(config, Symbol.for("Deno.customInspect"), {

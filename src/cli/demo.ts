@@ -194,6 +194,7 @@ async function main(): Promise<number> {
   if (url === null) return 1;
   console.log(`Replay server (stands in for both APIs): ${replay.url}`);
   console.log(`Dashboard: ${url}/?refresh=3`);
+  console.log(`Explorer: ${url}/explore · read API: ${url}/api/v1/notices`);
   console.log(`Status JSON: ${url}/status`);
   console.log(
     `Trigger a run: curl -X POST -H "Authorization: Bearer ${token}" ${url}/sync`,

@@ -53,8 +53,23 @@ const SPECS: IndexSpec[] = [
   },
   // recounts of buyers: deno task recount, and each page on a server without transactions
   { collection: "contracts", name: "buyerOrgs_v1", key: { buyerOrgs: 1 } },
-  // newest notices and notices per day (dashboard)
+  // newest notices (dashboard)
   { collection: "contracts", name: "releaseDate_v1", key: { releaseDate: -1 } },
+  // the read API and the explorer: one per filter, one per sort key with _id (keyset pages);
+  // free text is the multikey searchTokens (about 100 entries a notice: the costliest here)
+  { collection: "contracts", name: "searchTokens_v1", key: { searchTokens: 1 } },
+  { collection: "contracts", name: "publishedDate_id_v1", key: { publishedDate: -1, _id: -1 } },
+  { collection: "contracts", name: "tenderDeadline_id_v1", key: { tenderDeadline: -1, _id: -1 } },
+  { collection: "contracts", name: "valueMax_id_v1", key: { valueMax: -1, _id: -1 } },
+  { collection: "contracts", name: "awardedValue_id_v1", key: { awardedValue: -1, _id: -1 } },
+  { collection: "contracts", name: "sectors_v1", key: { sectors: 1 } },
+  { collection: "contracts", name: "sector_v1", key: { sector: 1 } },
+  { collection: "contracts", name: "cpvCodes_v1", key: { cpvCodes: 1 } },
+  { collection: "contracts", name: "deliveryRegions_code_v1", key: { "deliveryRegions.code": 1 } },
+  { collection: "contracts", name: "status_v1", key: { status: 1 } },
+  { collection: "contracts", name: "suppliers_id_v1", key: { "suppliers.id": 1 } },
+  // the explorer's timeline of a procurement
+  { collection: "contracts", name: "ocid_v1", key: { ocid: 1 } },
   { collection: "buyers", name: "orgId_v1", key: { orgId: 1 }, unique: true },
   { collection: "buyers", name: "contractCount_v1", key: { contractCount: -1 } },
   { collection: "sync_runs", name: "source_startedAt_v1", key: { source: 1, startedAt: -1 } },

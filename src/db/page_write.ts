@@ -34,27 +34,40 @@ export async function writePage(
   contracts: readonly Contract[],
   buyers: readonly Buyer[],
   now: Date,
-  options: { readonly exactBuyerCounts?: boolean } = {},
-): Promise<WriteCounts> {
+  options: { readonly exactBuyerCounts?: boolean; readonly pageKey?: string | null } = {},
+): Promise<PageWrite> {
   if (contracts.length === 0 && buyers.length === 0) {
-    return { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+    return { inserted: 0, updated: 0, unchanged: 0, stale: 0, newByDay: {} };
   }
+  const { pageKey } = options;
   // Deltas are exact only against counts that were exact before the page; a rebuild (remap,
   // after buyers were lost) asks for a recount of the page's buyers instead.
   if (!options.exactBuyerCounts && await transactionsSupported(db)) {
     return await inTransaction(db, async (session) => {
-      const written = await writeContracts(db, contracts, now, { session });
+      const written = await writeContracts(db, contracts, now, { session, pageKey });
       const deltas = buyerDeltas(written.moves);
       await writeBuyers(db, buyers, { kind: "delta", deltas }, now, { session });
       return counts(written);
     }, { what: `Writing ${contracts.length} notices` });
   }
-  const written = await writeContracts(db, contracts, now);
+  const written = await writeContracts(db, contracts, now, { pageKey });
   const ids = [...new Set([...written.touchedBuyers, ...buyers.map((b) => b.orgId)])];
   await writeBuyers(db, buyers, { kind: "exact", counts: await countContracts(db, ids) }, now);
   return counts(written);
 }
 
-function counts(w: WriteCounts): WriteCounts {
-  return { inserted: w.inserted, updated: w.updated, unchanged: w.unchanged, stale: w.stale };
+/** What a page write did: its counts and the notices it added per release day. */
+export interface PageWrite extends WriteCounts {
+  /** See `ContractWrite.newByDay` (the dashboard's figures). */
+  readonly newByDay: Readonly<Record<string, number>>;
+}
+
+function counts(w: WriteCounts & Pick<PageWrite, "newByDay">): PageWrite {
+  return {
+    inserted: w.inserted,
+    updated: w.updated,
+    unchanged: w.unchanged,
+    stale: w.stale,
+    newByDay: w.newByDay,
+  };
 }

@@ -26,6 +26,8 @@ export interface StoredPage extends WriteCounts {
   readonly quarantined: number;
   /** Release ids that mapped (for quarantine retries to clear their entries). */
   readonly mappedReleaseIds: readonly string[];
+  /** Notices the page added, by UTC release day (see `writeContracts`). */
+  readonly newByDay: Readonly<Record<string, number>>;
   /** What the raw-release step wrote; `null` when it was off. */
   readonly raw: ReleaseWrite | null;
 }
@@ -44,6 +46,12 @@ export interface StoreOptions {
    * @default {false}
    */
   readonly exactBuyerCounts?: boolean;
+  /**
+   * Names the page until its cursor moves (see `WriteContractsOptions.pageKey`), so that `newByDay`
+   * is exact when a page is stored again after a crash.
+   * @default null
+   */
+  readonly pageKey?: string | null;
 }
 
 /**
@@ -66,6 +74,7 @@ export async function storePage(
     : await writeReleases(db, source, page.releases, now);
   const written = await writePage(db, mapped.map((m) => m.contract), buyers, now, {
     exactBuyerCounts: options.exactBuyerCounts,
+    pageKey: options.pageKey ?? null,
   });
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
@@ -98,6 +107,7 @@ export async function storePage(
     stale: written.stale + superseded.length,
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
+    newByDay: written.newByDay,
     raw,
   };
 }

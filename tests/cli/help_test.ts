@@ -13,6 +13,7 @@ const TASKS = [
   "crash",
   "bench:sync",
   "bench:memory",
+  "bench:http",
   "doctor",
 ];
 
