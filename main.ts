@@ -6,14 +6,21 @@
  */
 import { ConfigError, loadConfig } from "./src/config.ts";
 import { errorText, getLog, secretsOfUri, setupLogging } from "./src/log.ts";
+import { clause } from "./src/text.ts";
 import { MissingDatabaseError, openDatabase } from "./src/db/open.ts";
 import { ensureIndexes } from "./src/db/indexes.ts";
 import { createApp } from "./src/http/app.ts";
 import { indexWarnings, type StatusWarning } from "./src/http/status.ts";
 import { startupKvProblems } from "./src/sync/kv_probe.ts";
 import { installShutdownSignals, isShuttingDown, onShutdown, shutdown } from "./src/shutdown.ts";
-import { createCronHandler, CRON_BACKOFF, CRON_NAME } from "./src/sync/cron_handler.ts";
+import {
+  createCronHandler,
+  CRON_BACKOFF,
+  CRON_NAME,
+  cronCallback,
+} from "./src/sync/cron_handler.ts";
 import type { EngineDeps } from "./src/sync/engine.ts";
+import { startupSyncAnnouncement } from "./src/sync/startup.ts";
 import { engineDeps, openKv } from "./src/sync/wiring.ts";
 
 let config;
@@ -26,7 +33,9 @@ try {
 }
 setupLogging({
   level: config.logLevel,
-  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken],
+  format: config.logFormat,
+  deploy: config.platform.deploy,
+  secrets: [...secretsOfUri(config.mongodbUri), config.triggerToken, config.api.readToken],
 });
 const log = getLog("app");
 installShutdownSignals();
@@ -73,13 +82,19 @@ engine.catch(async (error) => {
 const ready = () =>
   engine.catch((error) => isShuttingDown() ? new Promise<never>(() => {}) : Promise.reject(error));
 const syncTick = createCronHandler({ config, ready });
-Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: [...CRON_BACKOFF] }, async () => {
-  await syncTick();
-});
+// A failed tick is one log line; only on Deploy is it thrown again, for Deploy's retries.
+Deno.cron(
+  CRON_NAME,
+  config.cron.schedule,
+  { backoffSchedule: [...CRON_BACKOFF] },
+  cronCallback(syncTick, { retry: config.platform.deploy }),
+);
 log.info(`Cron "${CRON_NAME}" scheduled: ${config.cron.schedule} (UTC).`);
-if (config.cron.onStart) {
-  // SYNC_ON_START: one run now, so a newcomer sees data flowing; the handler logs failures.
-  createCronHandler({ config, ready, trigger: "manual" })().catch(() => {});
+const startup = startupSyncAnnouncement(config);
+if (startup !== null) {
+  // One run now, so a newcomer sees data within minutes; the handler logs its failures.
+  log.info(startup);
+  cronCallback(createCronHandler({ config, ready, trigger: "startup" }))();
 }
 
 try {
@@ -91,7 +106,9 @@ try {
   }, app.handler);
   onShutdown(() => server.shutdown());
 } catch (error) {
-  log.fatal(`Cannot listen on port ${config.port}: ${errorText(error)}. Set PORT to a free port.`);
+  log.fatal(
+    `Cannot listen on port ${config.port}: ${clause(errorText(error))}. Set PORT to a free port.`,
+  );
   await shutdown();
   Deno.exit(1);
 }

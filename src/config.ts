@@ -19,6 +19,14 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/**
+ * Forms accepted by `LOG_FORMAT`: `pretty` (coloured lines for a person), `json` (one JSON
+ * object per line, what Deploy's log view reads) or `auto` (pretty on a terminal, else JSON).
+ */
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+/** One of {@linkcode LOG_FORMATS}. */
+export type LogFormat = typeof LOG_FORMATS[number];
+
 /** The sources the product syncs. */
 export const SOURCE_IDS = ["fts", "cf"] as const;
 /** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
@@ -67,6 +75,8 @@ export interface Config {
   readonly retention: Readonly<Record<RetentionSetting, number | null>>;
   /** Minimum log level. */
   readonly logLevel: LogLevel;
+  /** How log lines are written (see {@linkcode LOG_FORMATS}). */
+  readonly logFormat: LogFormat;
   /** HTTP port of `Deno.serve`. */
   readonly port: number;
   /** Timeout of every HTTP request to a source, in ms. */
@@ -89,10 +99,18 @@ export interface Config {
   readonly cron: CronConfig;
   /** Bearer token of the HTTP `POST` routes (secret); `null` → those routes are disabled. */
   readonly triggerToken: string | null;
+  /** Settings of the read API (`/api/v1`). */
+  readonly api: ApiConfig;
   /** How long a finished range backfill stays listed on `/status` and the dashboard, in ms. */
   readonly finishedBackfillsShownMs: number;
   /** Where the process runs, from variables the platform sets (not settings). */
   readonly platform: Platform;
+  /**
+   * The first sync at start-up with the embedded database (`DEV_FIRST_SYNC_SPAN`): how far
+   * back it reads, in ms. `null` where it does not apply: `MONGODB_URI` set, on Deno Deploy,
+   * or the span set to 0.
+   */
+  readonly devFirstSync: { readonly spanMs: number } | null;
 }
 
 /**
@@ -106,6 +124,14 @@ export interface Platform {
   readonly deploymentId: string | null;
   /** `DENO_TIMELINE`: `production`, `git-branch/<name>` or `preview/<id>`. */
   readonly timeline: string | null;
+}
+
+/** Settings of the read API (see README "Read API"). */
+export interface ApiConfig {
+  /** Bearer token the read API requires (secret); `null` → the API is public. */
+  readonly readToken: string | null;
+  /** `Access-Control-Allow-Origin` of API answers; `null` → no CORS header. */
+  readonly corsOrigin: string | null;
 }
 
 /** MongoDB client timeouts. */
@@ -180,7 +206,8 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /**
- * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` into milliseconds.
+ * Parses a duration such as `500ms`, `90s`, `10m`, `6h` or `15d` (or a bare `0`) into
+ * milliseconds.
  * Returns `null` when the text is not of that form.
  *
  * @example
@@ -189,6 +216,7 @@ const DURATION_UNITS: Record<string, number> = {
  * ```
  */
 export function parseDuration(text: string): number | null {
+  if (text.trim() === "0") return 0; // zero needs no unit
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   if (!m) return null;
   const ms = Number(m[1]) * DURATION_UNITS[m[2]];
@@ -237,6 +265,11 @@ class Reader {
   readonly problems: string[] = [];
   readonly docs: SettingDoc[] = [];
   constructor(readonly env: Env, readonly now: number) {}
+
+  /** Whether the environment gives `name` a value (not blank). */
+  isSet(name: string): boolean {
+    return (this.env[name] ?? "").trim() !== "";
+  }
 
   #raw(doc: SettingDoc): string | undefined {
     this.docs.push(doc);
@@ -423,7 +456,7 @@ function readUtcDate(text: string): Date | null {
   return same ? at : null;
 }
 
-function readSource(r: Reader, id: SourceId): SourceConfig {
+function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceConfig {
   const P = id.toUpperCase();
   const fts = id === "fts";
   const label = fts ? "Find a Tender" : "Contracts Finder";
@@ -459,13 +492,17 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
       0,
       `Wait after a ${label} throttling answer without \`Retry-After\`.`,
     ),
-    startDate: r.startDate(
-      `${P}_START_DATE`,
-      "90d",
-      id,
-      `Where the first ${label} backfill starts (${
-        fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
-      }); the default fits a free-tier database.`,
+    startDate: devStart(
+      r.startDate(
+        `${P}_START_DATE`,
+        "90d",
+        id,
+        `Where the first ${label} backfill starts (${
+          fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
+        }); the default fits a free-tier database. Unset with the embedded database: ` +
+          "DEV_FIRST_SYNC_SPAN.",
+      ),
+      r.isSet(`${P}_START_DATE`) ? null : devSpanMs,
     ),
   };
   if (source.overlapMs >= source.windowMs) {
@@ -479,6 +516,14 @@ function readSource(r: Reader, id: SourceId): SourceConfig {
 }
 
 const seconds = (ms: number) => `${ms / 1000}s`;
+
+/**
+ * A source's start date with the embedded database when its `*_START_DATE` is unset: the
+ * last `DEV_FIRST_SYNC_SPAN`, so a first local run reads days, not the default 90 days.
+ */
+function devStart(configured: StartDate, devSpanMs: number | null): StartDate {
+  return devSpanMs === null ? configured : Object.freeze({ kind: "ago", ms: devSpanMs });
+}
 
 /**
  * Reads and validates every setting. Throws a {@linkcode ConfigError} listing every invalid
@@ -527,6 +572,17 @@ function readAll(r: Reader): Config {
       `MONGODB_DB=${JSON.stringify(mongodbDb)} is invalid: expected 1–63 letters, digits, _ or -.`,
     );
   }
+  const platform = readPlatform(r.env);
+  const devSpanMs = r.duration(
+    "DEV_FIRST_SYNC_SPAN",
+    "3d",
+    0,
+    "Embedded database only (never with MONGODB_URI or on Deploy): sync this recent span at " +
+      "start-up, so data appears within minutes; 0 turns it off.",
+  );
+  const devFirstSync = mongodbUri === null && !platform.deploy && devSpanMs > 0
+    ? Object.freeze({ spanMs: devSpanMs })
+    : null;
   const config: Config = {
     mongodbUri,
     mongodbDb,
@@ -561,6 +617,13 @@ function readAll(r: Reader): Config {
       ) as Record<RetentionSetting, number | null>,
     ),
     logLevel: r.oneOf("LOG_LEVEL", LOG_LEVELS, "info", "Minimum log level."),
+    logFormat: r.oneOf(
+      "LOG_FORMAT",
+      LOG_FORMATS,
+      "auto",
+      "Log lines: pretty (coloured, for a terminal), json (one object per line) or auto " +
+        "(pretty on a terminal; json otherwise and on Deploy).",
+    ),
     port: r.integer("PORT", 8000, 0, 65535, "HTTP port (0 picks a free one)."),
     httpTimeoutMs: r.duration("HTTP_TIMEOUT", "30s", 1, "Timeout of each request to a source."),
     httpMaxAttempts: r.integer(
@@ -592,7 +655,10 @@ function readAll(r: Reader): Config {
       "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
         "throttled until then.",
     ),
-    sources: Object.freeze({ fts: readSource(r, "fts"), cf: readSource(r, "cf") }),
+    sources: Object.freeze({
+      fts: readSource(r, "fts", devFirstSync?.spanMs ?? null),
+      cf: readSource(r, "cf", devFirstSync?.spanMs ?? null),
+    }),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
       budgetMs: r.duration(
@@ -636,13 +702,22 @@ function readAll(r: Reader): Config {
       16,
       "Bearer token of POST /sync, /backfill and /quarantine/retry (secret). Unset: disabled.",
     ),
+    api: Object.freeze({
+      readToken: r.secret(
+        "API_READ_TOKEN",
+        16,
+        "Bearer token the read API /api/v1 requires (secret). Unset: the API is public.",
+      ),
+      corsOrigin: readCorsOrigin(r),
+    }),
     finishedBackfillsShownMs: r.duration(
       "STATUS_FINISHED_BACKFILLS_FOR",
       "7d",
       0,
       "How long a finished range backfill stays listed on /status and the dashboard.",
     ),
-    platform: readPlatform(r.env),
+    platform,
+    devFirstSync,
   };
   if (["admin", "local", "config"].includes(mongodbDb.toLowerCase())) {
     r.problems.push(
@@ -702,6 +777,27 @@ function readCron(r: Reader): CronConfig {
   });
 }
 
+function readCorsOrigin(r: Reader): string | null {
+  const raw = r.string(
+    "API_CORS_ORIGIN",
+    "*",
+    "Access-Control-Allow-Origin of /api/v1 GET answers: *, one origin, or none.",
+  )!;
+  if (raw === "*") return "*";
+  if (raw.toLowerCase() === "none") return null;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === raw) return raw;
+  } catch {
+    // not a URL: reported below
+  }
+  r.problems.push(
+    `API_CORS_ORIGIN=${JSON.stringify(raw)} is invalid: expected *, none, or an origin such ` +
+      "as https://example.org (no path, no trailing slash).",
+  );
+  return "*";
+}
+
 /** Replaces the credentials of a MongoDB URI: `mongodb://***@host/db`. */
 export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/i, "$1***@");
@@ -712,6 +808,7 @@ function freezeWithoutSecrets(config: Config): Config {
     ...config,
     mongodbUri: config.mongodbUri === null ? null : redactUri(config.mongodbUri),
     triggerToken: config.triggerToken === null ? null : "***",
+    api: { ...config.api, readToken: config.api.readToken === null ? null : "***" },
   });
   Object.defineProperty(config, "toJSON", { value: printable, enumerable: false });
   Object.defineProperty(config, Symbol.for("Deno.customInspect"), {

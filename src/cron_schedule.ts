@@ -174,3 +174,29 @@ export function cronIntervalMs(schedule: CronSchedule, from = Date.UTC(2026, 0, 
   }
   return shortest;
 }
+
+/**
+ * The first tick strictly after `from` (epoch ms), within about 2 years; `null` when none.
+ *
+ * @example
+ * ```ts
+ * nextCronTick(parseCron("0 * * * *")!, Date.UTC(2026, 0, 1, 10, 30)); // Date.UTC(2026, 0, 1, 11)
+ * ```
+ */
+export function nextCronTick(schedule: CronSchedule, from: number): number | null {
+  const DAY = 86_400_000;
+  const start = Math.floor(from / DAY) * DAY;
+  const minutes = [...schedule.minutes].sort((a, b) => a - b);
+  const hours = [...schedule.hours].sort((a, b) => a - b);
+  for (let d = 0; d < 2 * 366; d++) {
+    const day = start + d * DAY;
+    if (!dayMatches(schedule, new Date(day))) continue;
+    for (const h of hours) {
+      for (const m of minutes) {
+        const t = day + h * 3_600_000 + m * 60_000;
+        if (t > from) return t;
+      }
+    }
+  }
+  return null;
+}

@@ -1,6 +1,8 @@
 /**
- * Logging: LogTape writing one JSON object per line to the console (what Deno Deploy's log
- * view reads), one category per area, and a redaction step that no line can bypass.
+ * Logging: LogTape writing to the console, one category per area, in one of two formats —
+ * coloured lines for a person at a terminal (LogTape's ANSI formatter), or one JSON object
+ * per line (what Deno Deploy's log view reads) — and a redaction step that no line of either
+ * format can bypass.
  *
  * @example
  * ```ts
@@ -12,15 +14,18 @@
  */
 import {
   configureSync,
+  getAnsiColorFormatter,
   getJsonLinesFormatter,
   getLogger,
+  getTextFormatter,
   type Logger,
   type LogRecord,
   resetSync,
   type Sink,
+  type TextFormatter,
 } from "@logtape/logtape";
-import type { LogLevel } from "./config.ts";
-import { capText, jsonVisible } from "./text.ts";
+import type { LogFormat, LogLevel } from "./config.ts";
+import { capText, jsonVisible, visibleText } from "./text.ts";
 
 /** The areas that log; each is a LogTape category under `procurement`. */
 export type LogArea = "sync" | "sources" | "db" | "http" | "app";
@@ -122,17 +127,100 @@ export function secretsOfUri(uri: string | null): string[] {
 
 const jsonLines = getJsonLinesFormatter({ categorySeparator: ".", message: "rendered" });
 
+/** The two line formats a sink writes; `auto` in `LOG_FORMAT` resolves to one of them. */
+export type LineFormat = "pretty" | "json";
+
 /**
- * A console sink that formats JSON lines, redacts them and escapes the characters a terminal
- * or log viewer would act on (bidi controls, C1); `write` is injectable for tests.
+ * The format `LOG_FORMAT` asks for, here: `auto` is pretty on a terminal and JSON otherwise
+ * (a pipe, a file, a log collector) and always on Deno Deploy, whose log view reads JSON.
+ *
+ * @example
+ * ```ts
+ * resolveLogFormat("auto", { terminal: true, deploy: false }); // "pretty"
+ * resolveLogFormat("auto", { terminal: true, deploy: true }); // "json"
+ * ```
  */
-export function redactingSink(write: (line: string) => void = console.log): Sink {
+export function resolveLogFormat(
+  format: LogFormat,
+  where: { readonly terminal: boolean; readonly deploy: boolean },
+): LineFormat {
+  if (format !== "auto") return format;
+  return where.terminal && !where.deploy ? "pretty" : "json";
+}
+
+/**
+ * LogTape's ANSI formatter (time, level in colour, category, message), or its plain text
+ * one when colours are off (`NO_COLOR`). Properties stay out of pretty lines: messages are
+ * whole sentences; the JSON format carries the data.
+ */
+function prettyFormatter(colour: boolean): TextFormatter {
+  // the area alone (sync, db…): every category starts with the same root
+  const options = {
+    timestamp: "time",
+    category: (c: readonly string[]) => c.at(-1) ?? "",
+  } as const;
+  return colour ? getAnsiColorFormatter(options) : getTextFormatter(options);
+}
+
+/**
+ * The record with its message made safe for a terminal before LogTape colours it: redacted,
+ * control and bidi characters made visible, line breaks included (a line break in text from
+ * the internet could forge a log line). The escaping must happen before colouring, which
+ * adds escape sequences of its own.
+ */
+function visibleRecord(record: LogRecord): LogRecord {
+  const message = record.message.map((part) =>
+    typeof part === "string"
+      ? visibleText(redact(part), { carriageReturn: true }).replaceAll("\n", "\u2424")
+      : part
+  );
+  return { ...record, message };
+}
+
+/** Options of {@linkcode redactingSink}. */
+export interface SinkOptions {
+  /**
+   * The line format.
+   * @default "json"
+   */
+  readonly format?: LineFormat;
+  /**
+   * Colours in pretty lines (off where `NO_COLOR` is set).
+   * @default true
+   */
+  readonly colour?: boolean;
+}
+
+/**
+ * A console sink that formats each record (JSON lines or pretty lines), redacts it and
+ * escapes the characters a terminal or log viewer would act on (bidi controls, C0, C1);
+ * `write` is injectable for tests.
+ */
+export function redactingSink(
+  write: (line: string) => void = console.log,
+  options: SinkOptions = {},
+): Sink {
+  if (options.format === "pretty") {
+    const format = prettyFormatter(options.colour ?? true);
+    // redacted again as a whole: a secret split across message parts is still caught
+    return (record: LogRecord) => write(redact(format(visibleRecord(record)).trimEnd()));
+  }
   return (record: LogRecord) => write(jsonVisible(redact(jsonLines(record).trimEnd())));
 }
 
 /** Options of {@linkcode setupLogging}. */
 export interface LoggingOptions {
   readonly level: LogLevel;
+  /**
+   * Line format; `auto` is resolved by {@linkcode resolveLogFormat} against the console.
+   * @default "json"
+   */
+  readonly format?: LogFormat;
+  /**
+   * Whether the process runs on Deno Deploy (`auto` then means JSON).
+   * @default false
+   */
+  readonly deploy?: boolean;
   /** Extra values to redact (the MongoDB URI's password, tokens). */
   readonly secrets?: Iterable<string | null | undefined>;
   /** Where lines go; `console.log` by default. */
@@ -145,9 +233,13 @@ export interface LoggingOptions {
  */
 export function setupLogging(options: LoggingOptions): void {
   registerSecrets(options.secrets ?? []);
+  const format = resolveLogFormat(options.format ?? "json", {
+    terminal: Deno.stdout.isTerminal(),
+    deploy: options.deploy ?? false,
+  });
   resetSync();
   configureSync({
-    sinks: { console: redactingSink(options.write) },
+    sinks: { console: redactingSink(options.write, { format, colour: !Deno.noColor }) },
     loggers: [
       { category: [ROOT], lowestLevel: options.level, sinks: ["console"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },

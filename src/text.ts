@@ -89,3 +89,18 @@ export function capText(text: string, max: number): string {
   if (last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
   return `${head}…`;
 }
+
+/**
+ * `text` without its final full stop (and surrounding blanks), so it can be followed by `;`,
+ * `:` or `.` without doubling punctuation (`same position.; cf:`). An ellipsis is kept.
+ *
+ * @example
+ * ```ts
+ * clause("fts: the next run resumes from the same position. "); // "fts: the next run resumes from the same position"
+ * clause("cut…"); // "cut…"
+ * ```
+ */
+export function clause(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.endsWith(".") && !trimmed.endsWith("..") ? trimmed.slice(0, -1) : trimmed;
+}

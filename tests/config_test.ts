@@ -251,7 +251,7 @@ Deno.test("MongoDB timeouts, storage limit and RETAIN_* settings: defaults and f
       "RETAIN_RUNS",
     ]
   ) assertStringIncludes(error.message, `${name}=`);
-  assertStringIncludes(error.message, "a size such as 512MB");
+  assertStringIncludes(error.message, "a size such as");
   assertStringIncludes(error.message, "(at least 1d), or off");
 });
 
@@ -262,4 +262,38 @@ Deno.test("parseSize reads binary units and refuses anything else", () => {
   for (const bad of ["", "512", "MB", "-1MB", "1e3MB", "5 XB", "1".repeat(20) + "MB"]) {
     assertEquals(parseSize(bad), null, bad);
   }
+});
+
+Deno.test("DEV_FIRST_SYNC_SPAN: the embedded database's first sync reads 3 days; never elsewhere", () => {
+  const now = Date.parse("2026-11-20T12:00:00Z");
+  const days = (n: number) => ({ kind: "ago", ms: n * 86_400_000 });
+  const embedded = loadConfig({}, now);
+  assertEquals(embedded.devFirstSync, { spanMs: 3 * 86_400_000 });
+  assertEquals(embedded.sources.fts.startDate, days(3));
+  assertEquals(embedded.sources.cf.startDate, days(3));
+  assertEquals(embedded.cron.onStart, false, "SYNC_ON_START keeps its own meaning");
+  const chosen = loadConfig({ DEV_FIRST_SYNC_SPAN: "12h", CF_START_DATE: "10d" }, now);
+  assertEquals(chosen.sources.fts.startDate, { kind: "ago", ms: 12 * 3_600_000 });
+  assertEquals(chosen.sources.cf.startDate, days(10), "an explicit start date wins");
+  for (const env of [{ MONGODB_URI: "mongodb://db.example.net/x" }, { DENO_DEPLOYMENT_ID: "d1" }]) {
+    const config = loadConfig(env, now);
+    assertEquals(config.devFirstSync, null, JSON.stringify(env));
+    assertEquals(config.sources.fts.startDate, days(90), JSON.stringify(env));
+  }
+  const off = loadConfig({ DEV_FIRST_SYNC_SPAN: "0" }, now);
+  assertEquals(off.devFirstSync, null);
+  assertEquals(off.sources.cf.startDate, days(90));
+  const bad = assertThrows(() => loadConfig({ DEV_FIRST_SYNC_SPAN: "soon" }), ConfigError);
+  assertStringIncludes(bad.message, 'DEV_FIRST_SYNC_SPAN="soon" is invalid');
+});
+
+Deno.test("LOG_FORMAT: auto by default; pretty, json; anything else refused", () => {
+  assertEquals(loadConfig({}).logFormat, "auto");
+  assertEquals(loadConfig({ LOG_FORMAT: "Pretty" }).logFormat, "pretty");
+  assertEquals(loadConfig({ LOG_FORMAT: "json" }).logFormat, "json");
+  const bad = assertThrows(() => loadConfig({ LOG_FORMAT: "xml" }), ConfigError);
+  assertStringIncludes(
+    bad.message,
+    'LOG_FORMAT="xml" is invalid: expected one of auto, pretty, json',
+  );
 });

@@ -4,7 +4,9 @@ import {
   errorText,
   getLog,
   redact,
+  redactingSink,
   registerSecrets,
+  resolveLogFormat,
   secretsOfUri,
   setupLogging,
 } from "../src/log.ts";
@@ -120,4 +122,61 @@ Deno.test("errorText caps a long error after redacting it", () => {
   const text = errorText(new Error(`${"x".repeat(1_990)}cap-secret-1234${"y".repeat(5_000)}`));
   assertEquals(text.length, ERROR_TEXT_MAX);
   assert(text.endsWith("…") && !text.includes("cap-secret") && !text.includes("cap-sec"), text);
+});
+
+Deno.test("LOG_FORMAT auto: pretty on a terminal, JSON in a pipe and always on Deploy", () => {
+  assertEquals(resolveLogFormat("auto", { terminal: true, deploy: false }), "pretty");
+  assertEquals(resolveLogFormat("auto", { terminal: false, deploy: false }), "json");
+  assertEquals(resolveLogFormat("auto", { terminal: true, deploy: true }), "json");
+  assertEquals(resolveLogFormat("pretty", { terminal: false, deploy: true }), "pretty");
+  assertEquals(resolveLogFormat("json", { terminal: true, deploy: false }), "json");
+});
+
+Deno.test("pretty lines: coloured level and area, redacted, controls and line breaks visible", () => {
+  const lines: string[] = [];
+  const uri = "mongodb://app:prettyPass77@db.example.net/x";
+  registerSecrets([...secretsOfUri(uri), "tok-pretty-123"]);
+  const write = (l: string) => lines.push(l);
+  const sink = redactingSink(write, { format: "pretty", colour: true });
+  const record = (message: string, level: "info" | "error" = "info") => ({
+    category: ["procurement", "sync"],
+    level,
+    message: [message],
+    rawMessage: message,
+    timestamp: Date.parse("2026-11-20T10:11:12Z"),
+    properties: { token: "tok-pretty-123" },
+  });
+  sink(record(`connecting to ${uri} with tok-pretty-123`));
+  sink(record("title \u202Eevil\nINFO forged line \u001b[2J \u0007", "error"));
+  assertEquals(lines.length, 2);
+  assert(lines[0].includes("\u001b[32m"), "the info level is green");
+  assert(lines[1].includes("\u001b[31m"), "the error level is red");
+  assertStringIncludes(lines[0], "sync:");
+  assertStringIncludes(lines[0], "connecting to mongodb://***@db.example.net/x with ***");
+  assert(!lines.some((l) => l.includes("prettyPass77") || l.includes("tok-pretty-123")));
+  assert(!lines[1].includes("\n") && !lines[1].includes("\u202E") && !lines[1].includes("\u0007"));
+  assert(
+    !lines[1].includes("\u001b[2J"),
+    "escape sequences from the text never reach the terminal",
+  );
+  assertStringIncludes(lines[1], "evil\u2424INFO forged line");
+  const plain: string[] = [];
+  redactingSink((l) => plain.push(l), { format: "pretty", colour: false })(record("no colour"));
+  assert(!plain[0].includes("\u001b"), plain[0]);
+  assertStringIncludes(plain[0], "[INF] sync: no colour");
+});
+
+Deno.test("setupLogging writes pretty lines when asked, through the same redaction", () => {
+  const lines: string[] = [];
+  setupLogging({
+    level: "info",
+    format: "pretty",
+    secrets: ["s3cret-pretty"],
+    write: (l) => lines.push(l),
+  });
+  getLog("db").warn("password s3cret-pretty");
+  assertEquals(lines.length, 1);
+  assert(!lines[0].startsWith("{"), lines[0]);
+  assertStringIncludes(lines[0], "db:");
+  assertStringIncludes(lines[0], "password ***");
 });

@@ -27,7 +27,9 @@ Deno.test("an unreachable MONGODB_URI stops start-up fast, naming the host, no c
     MONGODB_URI: "mongodb://bob:hunter22@127.0.0.1:1/x",
   });
   assertEquals(code, 1);
-  assertStringIncludes(output, "Cannot reach MongoDB at 127.0.0.1:1");
+  assertStringIncludes(output, "Cannot reach MongoDB at 127.0.0.1:1: the connection was refused");
+  assertEquals(output.split("Cannot reach MongoDB").length - 1, 1, "said once");
+  assertEquals(output.split("ECONNREFUSED").length - 1, 1, "its cause said once");
   assert(!output.includes("hunter22"), output);
   assert(ms < 15_000, `took ${ms} ms`);
 });
@@ -56,7 +58,7 @@ Deno.test({
         SYNC_TRIGGER_TOKEN: TOKEN,
         KV_PATH: `${kvDir}/kv.sqlite`,
       });
-      await app.waitFor(/The manual sync finished/, 30_000);
+      await app.waitFor(/The startup sync finished/, 30_000);
       const status = await (await fetch(`${app.url}/status`)).json();
       assertEquals(status.verdict, "ok");
       assertEquals(status.sources.map((s: { contracts: number }) => s.contracts), [40, 40]);
@@ -66,16 +68,18 @@ Deno.test({
       const denied = await fetch(`${app.url}/sync`, { method: "POST" });
       assertEquals(denied.status, 401);
       await denied.body?.cancel();
-      // The tick's after-sync work (quarantine retry, re-mapping) may hold the cf lease for a
-      // moment after "finished" is logged: a 409 then says so, and asking again succeeds.
-      let started = new Response(null, { status: 409 });
-      for (let i = 0; i < 50 && started.status === 409; i++) {
-        if (i > 0) await new Promise((r) => setTimeout(r, 100));
-        await started.body?.cancel();
-        started = await fetch(`${app.url}/sync?source=cf`, {
+      // The start-up tick goes on after its sync (re-mapping, retention) under the sources'
+      // leases: until it lets go, a trigger is refused with 409, then it starts a run.
+      const trigger = () =>
+        fetch(`${app.url}/sync?source=cf`, {
           method: "POST",
           headers: { authorization: `Bearer ${TOKEN}` },
         });
+      let started = await trigger();
+      for (let i = 0; started.status === 409 && i < 60; i++) {
+        await started.body?.cancel();
+        await new Promise((r) => setTimeout(r, 250));
+        started = await trigger();
       }
       assertEquals(started.status, 202);
       await started.body?.cancel();
@@ -88,7 +92,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deno task demo fills the dashboard in under a minute, offline",
+  name: "deno task demo fills the dashboard offline, within 150 s even on a loaded machine",
   ignore: jongodbBinary() === null,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -106,7 +110,10 @@ Deno.test({
     let filled: string | null = null;
     const decoder = child.stdout.pipeThrough(new TextDecoderStream());
     let rest = "";
-    const timer = setTimeout(() => child.kill("SIGINT"), 60_000);
+    // The demo fills in about 25 s on a busy 2-core machine (README); the suite runs it beside
+    // every other test, where jongodb's share of two cores is small, so the guard is generous:
+    // it catches a demo that never fills, not a slow one (that figure is measured, not asserted).
+    const timer = setTimeout(() => child.kill("SIGINT"), 150_000);
     try {
       for await (const chunk of decoder) {
         rest += chunk;
@@ -127,7 +134,11 @@ Deno.test({
       assert(lines.some((l) => l.startsWith("Dashboard: http://127.0.0.1:")), lines.join("\n"));
     } finally {
       clearTimeout(timer);
-      child.kill("SIGINT");
+      try {
+        child.kill("SIGINT");
+      } catch {
+        // already ended (the 60 s timer stopped it): the error above says why
+      }
       await decoder.cancel().catch(() => {});
       await child.status;
     }

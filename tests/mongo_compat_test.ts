@@ -328,7 +328,14 @@ realMongoTest("explain shows no collection scan and no in-memory sort", async (d
   const now = new Date("2026-11-30T00:00:00Z");
   const docs = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
     const c = aContract({ noticeId: `n${i}`, buyerOrg: `b${i % 5}` });
-    return { ...c, contentHash: await contentHash(c), firstSeenAt: now, updatedAt: now };
+    return {
+      ...c,
+      contentHash: await contentHash(c),
+      firstSeenAt: now,
+      updatedAt: now,
+      firstSeenPage: null,
+      searchTokens: [],
+    };
   }));
   await contractsCollection(db).insertMany(docs);
   await buyersCollection(db).insertMany(Array.from({ length: 5 }, (_, i) => ({

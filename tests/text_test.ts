@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { capText, jsonVisible, visibleText } from "../src/text.ts";
+import { capText, clause, jsonVisible, visibleText } from "../src/text.ts";
 import { escapeHtml } from "../src/http/html.ts";
 
 Deno.test("visibleText: controls and bidi overrides made visible, the rest untouched", () => {
@@ -27,4 +27,13 @@ Deno.test("capText ends a cut text with an ellipsis and never splits a surrogate
   assertEquals(capText("abc", 3), "abc");
   assertEquals(capText("ab🚧", 4), "ab🚧");
   assertEquals(capText("ab🚧cd", 4), "ab…");
+});
+
+Deno.test("clause drops one final full stop so joined messages never double punctuation", () => {
+  assertEquals(clause("resumes from the same position."), "resumes from the same position");
+  assertEquals(clause(" same position. "), "same position");
+  assertEquals(clause("cut…"), "cut…");
+  assertEquals(clause("wait..."), "wait...");
+  assertEquals(clause("why?"), "why?");
+  assertEquals(`fts: ${clause("a.")}; cf: ${clause("b.")}.`, "fts: a; cf: b.");
 });

@@ -147,7 +147,14 @@ export function mapLine(raw: unknown, source: SourceId | null, uri: string | nul
 }
 
 /** Bookkeeping of a stored contract, not part of what the mapper produces. */
-const BOOKKEEPING = new Set(["_id", "firstSeenAt", "updatedAt", "contentHash"]);
+const BOOKKEEPING = new Set([
+  "_id",
+  "firstSeenAt",
+  "updatedAt",
+  "contentHash",
+  "firstSeenPage",
+  "searchTokens",
+]);
 
 /**
  * The fields of `mapped` whose value differs from `stored` (compared as JSON, so dates

@@ -120,7 +120,11 @@ async function main(): Promise<number> {
     console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;
   }
-  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
+  setupLogging({
+    level: "warning",
+    format: config.logFormat,
+    secrets: secretsOfUri(config.mongodbUri),
+  });
   const open = await openDatabase(config).catch((error) => {
     console.error(errorText(error));
     return null;

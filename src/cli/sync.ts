@@ -143,7 +143,11 @@ async function main(): Promise<number> {
     console.error(visibleText(error instanceof ConfigError ? error.message : errorText(error)));
     return 2;
   }
-  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
+  setupLogging({
+    level: "warning",
+    format: config.logFormat,
+    secrets: secretsOfUri(config.mongodbUri),
+  });
   const open = await openDatabase(config).catch((error) => {
     console.error(visibleText(errorText(error)));
     return null;

@@ -172,7 +172,8 @@ function facts(error: unknown): { codes: Set<string>; syscalls: Set<string>; tex
   };
   visit(error, 0);
   if (texts.length === 0) texts.push(String(error).slice(0, 300));
-  return { codes, syscalls, text: texts.join(" / ") };
+  // nested driver errors often repeat one message: each is said once
+  return { codes, syscalls, text: [...new Set(texts)].join(" / ") };
 }
 
 /** Classifies an error chain (see {@linkcode ConnectProblem}). */

@@ -14,6 +14,7 @@
 import type { AnyBulkWriteOperation, ClientSession, Collection, Db } from "mongodb";
 import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
+import { searchTokens } from "../ocds/search_tokens.ts";
 import { TransactionConflict } from "./transactions.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
@@ -24,6 +25,13 @@ export interface ContractDoc extends Contract {
   readonly updatedAt: Date;
   /** Hash of the mapped fields, to tell "unchanged" from "updated". */
   readonly contentHash: string;
+  /**
+   * The page that first stored it (see {@linkcode WriteContractsOptions.pageKey}); `null` when
+   * stored outside a stream (quarantine retries, remaps). Set once.
+   */
+  readonly firstSeenPage: string | null;
+  /** Normalised words for free-text search (`src/ocds/search_tokens.ts`), indexed. */
+  readonly searchTokens: readonly string[];
 }
 
 /** What writing one page did. */
@@ -63,6 +71,11 @@ export interface ContractWrite extends WriteCounts {
    * transaction, where every planned write either happens or the whole page is redone.
    */
   readonly moves: readonly BuyerMove[];
+  /**
+   * Notices this page added, by UTC day (`YYYY-MM-DD`) of their release date: inserted now,
+   * or inserted by an earlier attempt of the same page (same `pageKey`).
+   */
+  readonly newByDay: Readonly<Record<string, number>>;
 }
 
 /** Options of {@linkcode writeContracts}. */
@@ -79,6 +92,15 @@ export interface WriteContractsOptions {
    * of being counted as lost to a concurrent writer.
    */
   readonly session?: ClientSession;
+  /**
+   * Names the page being stored, the same on every attempt until the stream's cursor moves
+   * past it (the engine uses stream, stream creation and the stream's page count). A notice
+   * first stored under this key counts as new again when the same page is stored again, so a
+   * page retried after a crash still reports the notices it added, and a page replayed after
+   * its cursor moved reports none.
+   * @default null
+   */
+  readonly pageKey?: string | null;
   /**
    * Called once the write is decided, before anything is written, with what was read and
    * what is about to be stored: the procurement step, which must come first so that a crash
@@ -115,6 +137,7 @@ const STORED_FIELDS = [
   "contentHash",
   "buyerOrgs",
   "ocid",
+  "firstSeenPage",
 ] as const;
 type StoredKey = Pick<ContractDoc, typeof STORED_FIELDS[number]>;
 const STORED_PROJECTION = Object.fromEntries(STORED_FIELDS.map((f) => [f, 1]));
@@ -140,8 +163,22 @@ export async function writeContracts(
 ): Promise<ContractWrite> {
   const { session } = options;
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+  const pageKey = options.pageKey ?? null;
+  const newByDay: Record<string, number> = {};
+  const addNew = (date: Date) => {
+    const day = date.toISOString().slice(0, 10);
+    newByDay[day] = (newByDay[day] ?? 0) + 1;
+  };
   if (contracts.length === 0) {
-    return { ...counts, touchedBuyers: [], moves: [], leftOcids: [], before: [], written: [] };
+    return {
+      ...counts,
+      touchedBuyers: [],
+      moves: [],
+      leftOcids: [],
+      before: [],
+      written: [],
+      newByDay,
+    };
   }
   const bySource = new Map<SourceId, { ids: string[]; ocids: Set<string> }>();
   for (const c of contracts) {
@@ -175,6 +212,10 @@ export async function writeContracts(
   for (const contract of contracts) {
     const hash = await contentHash(contract);
     const old = stored.get(`${contract.source}\u0000${contract.noticeId}`);
+    // stored by an earlier attempt of this very page, whose cursor never moved: still new
+    if (old && pageKey !== null && old.firstSeenPage === pageKey) {
+      addNew(compareReleases(contract, old) < 0 ? old.releaseDate : contract.releaseDate);
+    }
     if (old && compareReleases(contract, old) < 0) {
       counts.stale++;
       continue;
@@ -187,7 +228,14 @@ export async function writeContracts(
     written.push(contract);
     moves.push({ from: old ? old.buyerOrgs : null, to: contract.buyerOrgs });
     if (!old) {
-      fresh.push({ ...contract, contentHash: hash, updatedAt: now, firstSeenAt: now });
+      fresh.push({
+        ...contract,
+        contentHash: hash,
+        updatedAt: now,
+        firstSeenAt: now,
+        firstSeenPage: pageKey,
+        searchTokens: searchTokens(contract),
+      });
       continue;
     }
     if (old.ocid !== contract.ocid) left.add(old.ocid);
@@ -196,7 +244,14 @@ export async function writeContracts(
     updates.push({
       updateOne: {
         filter: { ...key, releaseDate: old.releaseDate, releaseId: old.releaseId },
-        update: { $set: { ...contract, contentHash: hash, updatedAt: now } },
+        update: {
+          $set: {
+            ...contract,
+            contentHash: hash,
+            updatedAt: now,
+            searchTokens: searchTokens(contract),
+          },
+        },
       },
     });
   }
@@ -219,10 +274,15 @@ export async function writeContracts(
       // a duplicate key aborts the transaction, which is then redone from its read
       await contractsCollection(db).insertMany(fresh, { ordered: false, session });
       counts.inserted += fresh.length;
+      for (const doc of fresh) addNew(doc.releaseDate);
     } else {
       const inserted = await insertNewContracts(db, fresh);
       counts.inserted += inserted;
       counts.unchanged += fresh.length - inserted;
+      // Only outside a transaction can another writer (a quarantine retry or a remap, which
+      // count nothing) store one of these first; then which ones is unknown, and none of the
+      // batch is counted rather than any twice.
+      if (inserted === fresh.length) { for (const doc of fresh) addNew(doc.releaseDate); }
     }
   }
   return {
@@ -232,6 +292,7 @@ export async function writeContracts(
     leftOcids: [...left],
     before,
     written,
+    newByDay,
   };
 }
 

@@ -21,6 +21,7 @@
  */
 import { type Db, type Document, MongoServerError } from "mongodb";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 
 /** One index the product needs. */
 export interface IndexSpec {
@@ -50,10 +51,25 @@ const SPECS: IndexSpec[] = [
     key: { source: 1, noticeId: 1 },
     unique: true,
   },
-  // buyer counts are recounted from contracts per page
+  // recounts of buyers: deno task recount, and each page on a server without transactions
   { collection: "contracts", name: "buyerOrgs_v1", key: { buyerOrgs: 1 } },
-  // newest notices and notices per day (dashboard)
+  // newest notices (dashboard)
   { collection: "contracts", name: "releaseDate_v1", key: { releaseDate: -1 } },
+  // the read API and the explorer: one per filter, one per sort key with _id (keyset pages);
+  // free text is the multikey searchTokens (about 100 entries a notice: the costliest here)
+  { collection: "contracts", name: "searchTokens_v1", key: { searchTokens: 1 } },
+  { collection: "contracts", name: "publishedDate_id_v1", key: { publishedDate: -1, _id: -1 } },
+  { collection: "contracts", name: "tenderDeadline_id_v1", key: { tenderDeadline: -1, _id: -1 } },
+  { collection: "contracts", name: "valueMax_id_v1", key: { valueMax: -1, _id: -1 } },
+  { collection: "contracts", name: "awardedValue_id_v1", key: { awardedValue: -1, _id: -1 } },
+  { collection: "contracts", name: "sectors_v1", key: { sectors: 1 } },
+  { collection: "contracts", name: "sector_v1", key: { sector: 1 } },
+  { collection: "contracts", name: "cpvCodes_v1", key: { cpvCodes: 1 } },
+  { collection: "contracts", name: "deliveryRegions_code_v1", key: { "deliveryRegions.code": 1 } },
+  { collection: "contracts", name: "status_v1", key: { status: 1 } },
+  { collection: "contracts", name: "suppliers_id_v1", key: { "suppliers.id": 1 } },
+  // the explorer's timeline of a procurement
+  { collection: "contracts", name: "ocid_v1", key: { ocid: 1 } },
   // a page's procurement step reads the notices of the ocids it touched; the rebuild walks them
   { collection: "contracts", name: "source_ocid_v1", key: { source: 1, ocid: 1 } },
   // open opportunities in a sector closing after a date: equality, equality, range and sort
@@ -293,7 +309,7 @@ function stale(report: IndexReport, spec: IndexSpec, existing: readonly string[]
   const reason = errorText(error);
   report.stale.push({ collection: spec.collection, name: spec.name, existing, reason });
   getLog("db").warn(
-    `Index ${spec.collection}.${spec.name} is stale: ${reason}. Start-up goes on with ` +
+    `Index ${spec.collection}.${spec.name} is stale: ${clause(reason)}. Start-up goes on with ` +
       `${existing.length > 0 ? `the old index ${existing.join(", ")}` : "no such index"}; drop ` +
       `it by hand (db.${spec.collection}.dropIndex("…")) or give the user the dropIndex ` +
       "privilege, then restart. `deno task doctor` shows what differs.",

@@ -5,10 +5,11 @@
  * - **With transactions** (Atlas, any replica set): one transaction reads the page's stored
  *   notices, writes the changed and new ones, and adds to each buyer's count what the page
  *   moved ({@linkcode buyerDeltas}), and to its `procurementCount` the procurements it gained
- *   or lost ({@linkcode procurementDeltas}, from the same read of the page's ocids). Either all of it is committed or none, so a crash never
- *   leaves a count behind its notices, and a replay (whose notices are then unchanged) moves
- *   nothing. Concurrent writers sharing a buyer conflict and one of them is redone. Round
- *   trips: read, insert, bulk update (when any changed), buyers, commit.
+ *   or lost ({@linkcode procurementDeltas}, from the same read of the page's ocids). Either
+ *   all of it is committed or none, so a crash never leaves a count behind its notices, and a
+ *   replay (whose notices are then unchanged) moves nothing. Concurrent writers sharing a
+ *   buyer conflict and one of them is redone. Round trips: read, the caller's `beforeWrite`
+ *   (the procurement step), insert, bulk update (when any changed), buyers, commit.
  * - **Without** (a standalone `mongod`): the notices are written, then the page's buyers are
  *   recounted from `contracts` — exact under replay and crash too, but each page then reads
  *   every notice of its buyers. Start-up logs a warning saying so.
@@ -45,6 +46,15 @@ export interface PageWriteOptions {
    * @default undefined
    */
   readonly beforeWrite?: WriteContractsOptions["beforeWrite"];
+  /**
+   * Recount the page's buyers from `contracts` (notices and procurements) instead of adding
+   * deltas: deltas are exact only against counts that were exact before the page, and a
+   * rebuild (remap, after buyers were lost) cannot promise that.
+   * @default false
+   */
+  readonly exactBuyerCounts?: boolean;
+  /** See `WriteContractsOptions.pageKey` (the dashboard's notices per day). @default null */
+  readonly pageKey?: string | null;
 }
 
 /**
@@ -70,12 +80,17 @@ export async function writePage(
       leftOcids: [],
       before: [],
       written: [],
+      newByDay: {},
     };
   }
-  if (await transactionsSupported(db)) {
+  const { pageKey } = options;
+  // Deltas are exact only against counts that were exact before the page; a rebuild (remap,
+  // after buyers were lost) asks for a recount of the page's buyers instead.
+  if (!options.exactBuyerCounts && await transactionsSupported(db)) {
     return await inTransaction(db, async (session) => {
       const written = await writeContracts(db, contracts, now, {
         session,
+        pageKey,
         withOcids: true,
         beforeWrite: options.beforeWrite,
       });
@@ -86,6 +101,7 @@ export async function writePage(
     }, { what: `Writing ${contracts.length} notices` });
   }
   const written = await writeContracts(db, contracts, now, {
+    pageKey,
     withOcids: true,
     beforeWrite: options.beforeWrite,
   });

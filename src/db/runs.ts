@@ -33,8 +33,11 @@ export type RunOutcome =
   /** Something failed; recorded, and the next run resumes from the cursor. */
   | "error";
 
-/** What started a run. */
-export type RunTrigger = "cron" | "manual" | "cli" | "test";
+/**
+ * What started a run: the cron, the run at start-up (`SYNC_ON_START`, or the embedded
+ * database's first sync), an HTTP trigger, a task CLI, or a test.
+ */
+export type RunTrigger = "cron" | "startup" | "manual" | "cli" | "test";
 
 /** The counters of a run. */
 export interface RunFigures {

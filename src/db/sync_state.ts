@@ -27,7 +27,12 @@ export interface SyncTotals {
   pages: number;
   releases: number;
   quarantined: number;
+  /** Notices this stream stored for the first time (see `writeContracts`' `newByDay`). */
+  notices: number;
 }
+
+/** Days of {@linkcode SyncStateDoc.days} kept: older days are forgotten at a run's start. */
+export const DAYS_KEPT = 92;
 
 /** The last failure of a stream, for people. */
 export interface SyncError {
@@ -55,6 +60,11 @@ export interface SyncStateDoc {
   /** Everything updated before this instant is stored. */
   readonly watermark: Date | null;
   readonly totals: SyncTotals;
+  /**
+   * New notices by UTC day of their release date (`YYYY-MM-DD` → count), for the last
+   * {@linkcode DAYS_KEPT} days; moved with the cursor like `totals`. Absent on old documents.
+   */
+  readonly days?: Readonly<Record<string, number>>;
   readonly status: "running" | "ok" | "error";
   readonly lastError: SyncError | null;
   /**
@@ -72,7 +82,7 @@ export interface SyncStateDoc {
 
 /** Empty totals. */
 export function zeroTotals(): SyncTotals {
-  return { pages: 0, releases: 0, quarantined: 0 };
+  return { pages: 0, releases: 0, quarantined: 0, notices: 0 };
 }
 
 /** The collection, typed. */
@@ -144,17 +154,38 @@ export function listStates(
   return syncStateCollection(db).find(filter).sort({ kind: 1, _id: 1 }).toArray();
 }
 
+/** What a state write adds besides its `$set`. */
+export interface StateAdd extends Partial<SyncTotals> {
+  /** Added to `days` (`YYYY-MM-DD` → new notices). */
+  readonly days?: Readonly<Record<string, number>>;
+  /** Days removed from `days` (older than {@linkcode DAYS_KEPT}). */
+  readonly forgetDays?: readonly string[];
+  /**
+   * Sets `totals.notices` and `days` outright instead of adding to them: the first figures of
+   * a stream stored before the figures existed (see `countStoredFigures`).
+   */
+  readonly startFigures?: {
+    readonly notices: number;
+    readonly days: Readonly<Record<string, number>>;
+  };
+}
+
+const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
+
 /**
  * Creates or updates a stream's state under fencing token `fence`, adding `add` to its
- * totals in the same write (so totals move exactly with the cursor). Resolves `false`, writing
- * nothing, when a writer with a newer token has written since: the caller lost its lease.
+ * totals and days in the same write (so they move exactly with the cursor). Resolves `false`,
+ * writing nothing, when a writer with a newer token has written since: the caller lost its
+ * lease.
  */
 export async function saveState(
   db: Db,
   streamId: string,
   fence: number,
-  set: Partial<Omit<SyncStateDoc, "_id" | "fence" | "totals" | "createdAt" | "updatedAt">>,
-  add: Partial<SyncTotals> = {},
+  set: Partial<
+    Omit<SyncStateDoc, "_id" | "fence" | "totals" | "days" | "createdAt" | "updatedAt">
+  >,
+  add: StateAdd = {},
   now = new Date(),
 ): Promise<boolean> {
   // $inc of every total (0 included) creates them whole on insert and moves them with the cursor
@@ -162,10 +193,30 @@ export async function saveState(
   for (const k of Object.keys(zeroTotals()) as (keyof SyncTotals)[]) {
     inc[`totals.${k}`] = add[k] ?? 0;
   }
+  for (const [day, n] of Object.entries(add.days ?? {})) {
+    if (!DAY_KEY.test(day)) {
+      throw new Error(`saveState: day ${JSON.stringify(day)} is not YYYY-MM-DD.`);
+    }
+    if (n !== 0) inc[`days.${day}`] = n;
+  }
+  const unset: Record<string, ""> = {};
+  for (const day of add.forgetDays ?? []) {
+    if (DAY_KEY.test(day) && !(day in (add.days ?? {}))) unset[`days.${day}`] = "";
+  }
+  const start: Record<string, unknown> = {};
+  if (add.startFigures) {
+    for (const key of Object.keys(inc)) {
+      if (key === "totals.notices" || key.startsWith("days.")) delete inc[key];
+    }
+    for (const key of Object.keys(unset)) delete unset[key];
+    start["totals.notices"] = add.startFigures.notices;
+    start.days = { ...add.startFigures.days };
+  }
   const update = {
-    $set: { ...set, fence, updatedAt: now } as MatchKeysAndValues<SyncStateDoc>,
+    $set: { ...set, ...start, fence, updatedAt: now } as MatchKeysAndValues<SyncStateDoc>,
     $setOnInsert: { createdAt: now },
     $inc: inc,
+    ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
   };
   try {
     const res = await syncStateCollection(db).updateOne(

@@ -5,7 +5,9 @@
  * |---|---|
  * | `GET /health` | `200 {"ok":true}` — liveness only, never waits on the database; `503` with the reason when start-up cannot work at all |
  * | `GET /status` | `200` JSON per source: verdict, mode, window, watermark, lag, runs, … |
- * | `GET /` | the dashboard page (strict CSP, no script) |
+ * | `GET /` | the dashboard page (strict CSP, no script; its data from `dashboard_data.ts`) |
+ * | `GET /explore…` | the explorer: search, notice and buyer pages (`explorer.ts`) |
+ * | `GET /api/v1/…` | the read API (`api/routes.ts`) |
  * | `GET /runs/{id}` | `200` a finished run's record, `202` while it runs, `404` unknown |
  * | `POST /sync?source=` | `202` run ids · `409` lease held · `400` bad parameters |
  * | `POST /backfill?source=&from=&to=` | same |
@@ -33,8 +35,13 @@ import { runsCollection } from "../db/runs.ts";
 import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
-import { dashboardStyleHash, renderDashboard } from "./dashboard.ts";
-import { latestNotices, noticesPerDay } from "./notices.ts";
+import { nextCronTick, parseCron } from "../cron_schedule.ts";
+import { NOTICES } from "./api/notice_resource.ts";
+import { createApi } from "./api/routes.ts";
+import { renderDashboard } from "./dashboard.ts";
+import { dashboardGatherer } from "./dashboard_data.ts";
+import { createExplorer } from "./explorer.ts";
+import { pageStyleHash } from "./layout.ts";
 import { htmlPage, json, problem } from "./respond.ts";
 import { readStatus, type StatusWarning } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
@@ -45,7 +52,13 @@ export { json } from "./respond.ts";
 export interface AppDeps {
   readonly config: Pick<
     Config,
-    "sync" | "cron" | "triggerToken" | "platform" | "finishedBackfillsShownMs" | "storageLimitBytes"
+    | "sync"
+    | "cron"
+    | "triggerToken"
+    | "api"
+    | "platform"
+    | "finishedBackfillsShownMs"
+    | "storageLimitBytes"
   >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
@@ -53,6 +66,11 @@ export interface AppDeps {
   readonly now?: () => number;
   /** How long a request waits for `ready` before answering 503 (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * How long the dashboard's data is reused, in ms.
+   * @default 5000
+   */
+  readonly dashboardTtlMs?: number;
   /**
    * Why the product cannot work at all (`MONGODB_URI` unset on Deno Deploy), or `null`:
    * `/health` then answers 503 with it.
@@ -72,8 +90,8 @@ export interface App {
 class NotReady extends Error {}
 
 /** Every route, for the `404` answer (which never repeats the path it was asked). */
-const ROUTE_LIST = "GET /health, GET /status, GET /, GET /runs/{id}, POST /sync, " +
-  "POST /backfill, POST /quarantine/retry";
+const ROUTE_LIST = "GET /health, GET /status, GET /, GET /explore, GET /api/v1 (see " +
+  "/api/v1/openapi.json), GET /runs/{id}, POST /sync, POST /backfill, POST /quarantine/retry";
 
 /** Query parameters some route reads: only these are ever named back in an answer. */
 const KNOWN_PARAMS = new Set(["source", "from", "to", "limit", "refresh"]);
@@ -121,6 +139,8 @@ export function createApp(deps: AppDeps): App {
     }
   };
 
+  // a source that never ran is "waiting" until the first tick after start-up is due
+  const firstRunDueAt = nextCronTick(parseCron(config.cron.schedule)!, now()) ?? undefined;
   const status = async () => {
     const e = await engine();
     return readStatus(e, {
@@ -128,12 +148,32 @@ export function createApp(deps: AppDeps): App {
       schedule: config.cron.schedule,
       intervalMs: config.cron.intervalMs,
       now: now(),
+      firstRunDueAt,
       finishedBackfillsShownMs: config.finishedBackfillsShownMs,
       warnings: deps.warnings?.() ?? [],
       deploymentId: config.platform.deploymentId,
       storageLimitBytes: config.storageLimitBytes,
     });
   };
+
+  const gather = dashboardGatherer({
+    sources: config.sync.sources,
+    schedule: config.cron.schedule,
+    intervalMs: config.cron.intervalMs,
+    firstRunDueAt,
+    ttlMs: deps.dashboardTtlMs,
+    warnings: deps.warnings,
+    finishedBackfillsShownMs: config.finishedBackfillsShownMs,
+    storageLimitBytes: config.storageLimitBytes,
+  });
+  const api = createApi({
+    readToken: config.api.readToken,
+    corsOrigin: config.api.corsOrigin,
+    resources: [NOTICES],
+    now,
+  });
+  const explorer = createExplorer({ now });
+  const db = async () => (await engine()).db;
 
   const routes: Record<
     string,
@@ -154,14 +194,9 @@ export function createApp(deps: AppDeps): App {
         const refreshSeconds = Number.isInteger(refresh)
           ? Math.min(3600, Math.max(2, refresh))
           : 30;
-        const e = await engine();
-        const [report, days, notices] = await Promise.all([
-          status(),
-          noticesPerDay(e.db, config.sync.sources, 30, now()),
-          latestNotices(e.db, 12),
-        ]);
-        const page = renderDashboard({ report, days, notices, refreshSeconds });
-        return htmlPage(page, await dashboardStyleHash());
+        const facts = await gather(await engine(), now());
+        const page = renderDashboard({ ...facts, refreshSeconds });
+        return htmlPage(page, await pageStyleHash());
       },
     },
     "/sync": { POST: async (_req, url) => triggers.sync(url.searchParams, await engine()) },
@@ -193,6 +228,12 @@ export function createApp(deps: AppDeps): App {
     /** The route as logs and answers name it (a run id is the caller's text: not echoed). */
     let route = path;
     try {
+      const answer = await api.handle(request, url, db) ?? await explorer.handle(request, url, db);
+      if (answer) {
+        return request.method === "HEAD"
+          ? new Response(null, { status: answer.status, headers: answer.headers })
+          : answer;
+      }
       const runMatch = /^\/runs\/([A-Za-z0-9-]{1,64})$/.exec(path);
       if (runMatch) {
         route = "/runs/{id}";

@@ -1,13 +1,11 @@
 /**
- * The dashboard's view of the notices themselves: how many were published per day over the
- * last days (by release date, UTC days) and the newest ones stored. Counting is one indexed
- * `countDocuments` per day and source — a handful of cheap queries that every MongoDB (and the
- * embedded test server) answers the same way.
+ * The dashboard's view of the notices themselves: the newest ones stored (one indexed query),
+ * and the shape of a chart day (the counts come from the sync's own figures, see
+ * `dashboard_data.ts`).
  *
  * @example
  * ```ts
- * const days = await noticesPerDay(db, ["fts", "cf"], 30, Date.now());
- * days.at(-1); // { day: "2026-11-28", counts: { fts: 12, cf: 40 } }
+ * (await latestNotices(db, 12))[0]?.title;
  * ```
  * @module
  */
@@ -20,39 +18,6 @@ export interface DayCount {
   /** `YYYY-MM-DD` (UTC). */
   readonly day: string;
   readonly counts: Readonly<Partial<Record<SourceId, number>>>;
-}
-
-const DAY = 86_400_000;
-
-/**
- * Notices per UTC day by release date, for the `days` days up to and including today,
- * oldest first.
- *
- * @example
- * ```ts
- * (await noticesPerDay(db, ["fts"], 30, Date.now())).length; // 30
- * ```
- */
-export async function noticesPerDay(
-  db: Db,
-  sources: readonly SourceId[],
-  days: number,
-  now: number,
-): Promise<DayCount[]> {
-  const today = Math.floor(now / DAY) * DAY;
-  const starts = Array.from({ length: days }, (_, i) => today - (days - 1 - i) * DAY);
-  return await Promise.all(starts.map(async (start) => {
-    const entries = await Promise.all(sources.map(async (source) =>
-      [
-        source,
-        await contractsCollection(db).countDocuments({
-          releaseDate: { $gte: new Date(start), $lt: new Date(start + DAY) },
-          source,
-        }),
-      ] as const
-    ));
-    return { day: new Date(start).toISOString().slice(0, 10), counts: Object.fromEntries(entries) };
-  }));
 }
 
 /** A notice as the dashboard lists it. */
@@ -70,14 +35,20 @@ export interface NoticeLine {
 }
 
 /**
- * The newest notices by release date.
+ * The newest notices by release date; `since` bounds the read to recent release dates (the
+ * dashboard knows from its figures how far back `limit` notices reach, so the read stays small
+ * whatever the collection's size, even on a server that sorts without the index).
  *
  * @example
  * ```ts
  * (await latestNotices(db, 10))[0]?.title;
  * ```
  */
-export async function latestNotices(db: Db, limit: number): Promise<NoticeLine[]> {
+export async function latestNotices(
+  db: Db,
+  limit: number,
+  since: Date | null = null,
+): Promise<NoticeLine[]> {
   const projection = {
     source: 1,
     noticeId: 1,
@@ -90,8 +61,9 @@ export async function latestNotices(db: Db, limit: number): Promise<NoticeLine[]
     currency: 1,
     url: 1,
   };
-  const docs = await contractsCollection(db).find({}, { projection }).sort({ releaseDate: -1 })
-    .limit(limit).toArray();
+  const filter = since ? { releaseDate: { $gte: since } } : {};
+  const docs = await contractsCollection(db).find(filter, { projection })
+    .sort({ releaseDate: -1 }).limit(limit).toArray();
   return docs.map((d) => ({
     source: d.source,
     noticeId: d.noticeId,

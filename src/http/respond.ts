@@ -54,11 +54,16 @@ export function problem(status: number, message: string, headers: HeadersInit = 
  * htmlPage("<!doctype html>…", await styleHash(css));
  * ```
  */
-export function htmlPage(body: string, styleSha256: string): Response {
+export function htmlPage(
+  body: string,
+  styleSha256: string,
+  options: { readonly formAction?: "'none'" | "'self'"; readonly status?: number } = {},
+): Response {
   return new Response(redact(body), {
+    status: options.status ?? 200,
     headers: {
       "content-type": "text/html; charset=utf-8",
-      "content-security-policy": contentSecurityPolicy(styleSha256),
+      "content-security-policy": contentSecurityPolicy(styleSha256, options.formAction),
       "x-frame-options": "DENY",
       ...COMMON,
     },
@@ -66,20 +71,24 @@ export function htmlPage(body: string, styleSha256: string): Response {
 }
 
 /**
- * The dashboard's CSP: `default-src 'none'` and only what the page needs.
+ * The pages' CSP: `default-src 'none'` and only what the page needs. Pages with a search form
+ * allow it to submit to this site only (`form-action 'self'`); the others allow no form.
  *
  * @example
  * ```ts
  * contentSecurityPolicy("abc="); // "default-src 'none'; style-src 'sha256-abc='; …"
  * ```
  */
-export function contentSecurityPolicy(styleSha256: string): string {
+export function contentSecurityPolicy(
+  styleSha256: string,
+  formAction: "'none'" | "'self'" = "'none'",
+): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${styleSha256}'`,
     "img-src data:",
     "base-uri 'none'",
-    "form-action 'none'",
+    `form-action ${formAction}`,
     "frame-ancestors 'none'",
   ].join("; ");
 }

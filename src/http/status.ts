@@ -17,7 +17,7 @@ import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
 import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
-import { listRemapJobs } from "../db/remap_state.ts";
+import { listRemapJobs, type RemapJobDoc } from "../db/remap_state.ts";
 import { type RemapProgress, remapProgress } from "../sync/remap.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { instancesOf } from "../db/instances.ts";
@@ -25,6 +25,7 @@ import type { StaleIndex } from "../db/indexes.ts";
 import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
 import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
+import { clause } from "../text.ts";
 
 /** Names of the sources for people. */
 export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
@@ -142,6 +143,23 @@ export interface StatusOptions {
   readonly warnings?: readonly StatusWarning[];
   /** `DENO_DEPLOYMENT_ID` on Deploy: instances of it are compared (KV sharing). */
   readonly deploymentId?: string | null;
+  /** When the first cron run is due (epoch ms); see `JudgeInput.firstRunDueAt`. */
+  readonly firstRunDueAt?: number;
+}
+
+/** What {@linkcode summariseSource} needs, read by {@linkcode readStatus} or the dashboard. */
+export interface SourceParts {
+  /** The source's streams (main first). */
+  readonly states: readonly SyncStateDoc[];
+  /** Its newest runs, newest first. */
+  readonly runs: readonly RunDoc[];
+  readonly lease: LeaseValue | null;
+  /** Notices stored. */
+  readonly contracts: number;
+  /** Quarantine entries. */
+  readonly quarantine: number;
+  /** The source's newest remap job, or `null`. */
+  readonly remap: RemapJobDoc | null;
 }
 
 /** The warnings of indexes that do not match their spec (see `src/db/indexes.ts`). */
@@ -150,7 +168,7 @@ export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
     code: "index-stale",
     message: `Index ${s.collection}.${s.name} does not match its spec` +
       (s.existing.length > 0 ? ` (the old ${s.existing.join(", ")} is in its place)` : "") +
-      `: ${s.reason}. Drop the old index by hand or grant the dropIndex privilege, then ` +
+      `: ${clause(s.reason)}. Drop the old index by hand or grant the dropIndex privilege, then ` +
       "restart; queries work meanwhile, perhaps slower.",
   }));
 }
@@ -244,6 +262,31 @@ async function sourceStatus(
       listRemapJobs(db, source, 1),
     ]);
   const storedFence = Math.max(0, ...states.map((s) => s.fence ?? 0));
+  const status = summariseSource(source, {
+    states,
+    runs,
+    lease,
+    contracts,
+    quarantine,
+    remap: remapJobs[0] ?? null,
+  }, options);
+  return { status, kvProblem: fenceProblem(source, fence, storedFence) };
+}
+
+/**
+ * One source's status from what was read about it (pure).
+ *
+ * @example
+ * ```ts
+ * summariseSource("fts", { states, runs, lease: null, contracts: 10, quarantine: 0, remap: null }, options);
+ * ```
+ */
+export function summariseSource(
+  source: SourceId,
+  parts: SourceParts,
+  options: StatusOptions,
+): SourceStatus {
+  const { states, runs, lease, contracts, quarantine, remap } = parts;
   const mainState = states.find((s) => s.kind === "main") ?? null;
   const main = mainState && stream(mainState, options.now);
   const { verdict, reason } = judge({
@@ -252,9 +295,10 @@ async function sourceStatus(
     state: mainState,
     runs: runs.filter((r) => r.streamId === source),
     progress: main?.progress,
+    firstRunDueAt: options.firstRunDueAt,
   });
   const watermark = mainState?.watermark ?? null;
-  const status: SourceStatus = {
+  return {
     source,
     name: SOURCE_NAMES[source],
     verdict,
@@ -270,9 +314,8 @@ async function sourceStatus(
     contracts,
     quarantine,
     runs: runs.map(runSummary),
-    remap: remapJobs.length > 0 ? remapProgress(remapJobs[0]) : null,
+    remap: remap ? remapProgress(remap) : null,
   };
-  return { status, kvProblem: fenceProblem(source, fence, storedFence) };
 }
 
 /**

@@ -24,7 +24,7 @@ import type { RunDoc } from "../db/runs.ts";
 import { futurePosition, type SyncStateDoc } from "../db/sync_state.ts";
 
 /** The one-word verdict. */
-export type Verdict = "ok" | "lagging" | "failing";
+export type Verdict = "ok" | "waiting" | "lagging" | "failing";
 
 /** A verdict and why. */
 export interface Judgement {
@@ -51,10 +51,15 @@ export interface JudgeInput {
   )[];
   /** Share of the backfill range done, 0–1 (for the reason). */
   readonly progress?: number;
+  /**
+   * When the first run is due (epoch ms): a source that never ran is `waiting` until then
+   * (plus one interval for the run itself), not lagging. Unknown: lagging at once.
+   */
+  readonly firstRunDueAt?: number;
 }
 
 /** Verdicts from best to worst. */
-export const VERDICTS: readonly Verdict[] = ["ok", "lagging", "failing"];
+export const VERDICTS: readonly Verdict[] = ["ok", "waiting", "lagging", "failing"];
 
 /**
  * The worst of several verdicts (`ok` for none).
@@ -120,6 +125,15 @@ export function judge(input: JudgeInput): Judgement {
       reason: `the last run failed ${humanDuration(now - decisive.endedAt.getTime())} ago: ${
         decisive.error ?? "no message"
       }`,
+    };
+  }
+  const due = input.firstRunDueAt;
+  if (state === null && runs.length === 0 && due !== undefined && now < due + intervalMs) {
+    return {
+      verdict: "waiting",
+      reason: `no data yet — the first run is due at ${
+        new Date(due).toISOString().slice(0, 16).replace("T", " ")
+      }Z (cron every ${every})`,
     };
   }
   if (state === null) {

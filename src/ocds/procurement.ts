@@ -263,7 +263,7 @@ function periodOf(list: readonly CompilerNotice[]) {
 
 /**
  * Compiles the procurement `{source, ocid}` from its notices (see the module doc for the rules
- * and the README for the field table). Notices of another source or ocid are left out with a
+ * and docs/PROCUREMENTS.md for the field table). Notices of another source or ocid are left out with a
  * `foreign-notice` warning; a notice id given twice keeps its newest release. Returns `null`
  * when no notice belongs to the procurement.
  *

@@ -20,7 +20,7 @@ import type { Money, SourceId, Stage } from "./documents.ts";
 export const COMPILE_VERSION = 1;
 
 /**
- * Where a procurement stands across its notices (see the README's phase table).
+ * Where a procurement stands across its notices (see the phase table in docs/PROCUREMENTS.md).
  * `unknown` when no notice says anything about the process (e.g. only a UK17 payments
  * compliance notice, or tags the mapper does not know).
  */

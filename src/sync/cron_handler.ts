@@ -15,6 +15,7 @@
  */
 import type { Config, SourceId } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 import { recordRun, type RunDoc, runRecord, type RunTrigger } from "../db/runs.ts";
 import type { EngineDeps } from "./engine.ts";
 import { syncSources } from "./wiring.ts";
@@ -40,16 +41,67 @@ export interface CronDeps {
   readonly config: Pick<Config, "sync" | "retention">;
   /** Resolves once the database is open and indexed, with the engine's dependencies. */
   readonly ready: () => Promise<EngineDeps>;
-  /** What started the runs (`cron`; the start-up run of `SYNC_ON_START` says `manual`). */
+  /**
+   * What started the runs: `cron`, or `startup` for the run at start-up (`SYNC_ON_START`, or
+   * the embedded database's first sync).
+   * @default "cron"
+   */
   readonly trigger?: RunTrigger;
 }
 
-/** Thrown by the handler when a run failed, so `Deno.cron` retries on its backoff schedule. */
+/**
+ * Thrown by the handler when a run failed, so `Deno.cron` retries on its backoff schedule.
+ * It carries no stack frames: the failure is a fact about the APIs or the database, not a
+ * bug, and Deno prints what a cron handler throws — one line, not a trace.
+ */
 export class CronRunError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "CronRunError";
+    this.stack = `${this.name}: ${message}`;
   }
+}
+
+/** Options of {@linkcode cronCallback}. */
+export interface CronCallbackOptions {
+  /**
+   * Throw after a failed tick, so `Deno.cron` retries it on {@linkcode CRON_BACKOFF}: on Deno
+   * Deploy, where the retry brings the data sooner and the console shows the tick as failed.
+   * Locally nothing is thrown: the handler's log line is the one line a person reads, and
+   * the next tick resumes from the saved cursors anyway.
+   * @default false
+   */
+  readonly retry?: boolean;
+}
+
+/**
+ * What `Deno.cron` calls: the tick, whose failures the handler has already logged as one
+ * line. With `retry`, a failed tick rejects with a one-line {@linkcode CronRunError} (Deno
+ * prints `Exception in cron handler … [CronRunError: …]` and retries); without, it resolves.
+ *
+ * @example
+ * ```ts
+ * Deno.cron(CRON_NAME, "0 * * * *", { backoffSchedule: [...CRON_BACKOFF] },
+ *   cronCallback(createCronHandler({ config, ready }), { retry: config.platform.deploy }));
+ * ```
+ */
+export function cronCallback(
+  tick: () => Promise<unknown>,
+  options: CronCallbackOptions = {},
+): () => Promise<void> {
+  return async () => {
+    try {
+      await tick();
+    } catch (error) {
+      if (!options.retry) return;
+      // the detail is on the log line just written; Deno's line only says a retry follows
+      throw new CronRunError(
+        `the ${CRON_NAME} tick failed (${
+          error instanceof CronRunError ? "logged above" : errorText(error)
+        }); Deno Deploy retries it on the backoff schedule`,
+      );
+    }
+  };
 }
 
 /**
@@ -74,7 +126,9 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     } catch (error) {
       // No database: nothing can be recorded there; the log is the record.
       const message = `The ${trigger} sync could not start: the database is not available ` +
-        `(${errorText(error)}). Check MONGODB_URI and the network; the next tick tries again.`;
+        `(${
+          clause(errorText(error))
+        }). Check MONGODB_URI and the network; the next tick tries again.`;
       log.error(message);
       throw new CronRunError(message);
     }
@@ -96,7 +150,7 @@ export function createCronHandler(deps: CronDeps): () => Promise<RunDoc[]> {
     const line = runs.map((r) => `${r.source}: ${r.outcome} (${r.releases} releases)`).join(", ");
     if (failed.length > 0) {
       const message = `The ${trigger} sync had failures (${line}): ` +
-        failed.map((r) => `${r.source}: ${r.error}`).join("; ") +
+        failed.map((r) => `${r.source}: ${clause(r.error ?? "failed")}`).join("; ") +
         ". Each failed run resumes from its saved cursor.";
       log.error(message);
       throw new CronRunError(message);
@@ -128,7 +182,9 @@ async function retryAfterMappingChange(engine: EngineDeps): Promise<void> {
       );
     }
   } catch (error) {
-    log.error(`Could not retry the quarantine: ${errorText(error)}; the next tick tries again.`);
+    log.error(
+      `Could not retry the quarantine: ${clause(errorText(error))}; the next tick tries again.`,
+    );
   }
 }
 
@@ -192,7 +248,9 @@ async function remapAfterMappingChange(engine: EngineDeps): Promise<void> {
         );
       }
     } catch (error) {
-      log.error(`Could not re-map ${source}: ${errorText(error)}; the next tick tries again.`);
+      log.error(
+        `Could not re-map ${source}: ${clause(errorText(error))}; the next tick tries again.`,
+      );
     }
   }
 }

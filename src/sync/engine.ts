@@ -24,6 +24,7 @@ import {
   zeroFigures,
 } from "../db/runs.ts";
 import {
+  DAYS_KEPT,
   futurePosition,
   loadState,
   rangeStreamId,
@@ -37,6 +38,7 @@ import { capText } from "../text.ts";
 import { acquireLease, type Lease, releaseLease, renewLease, startHeartbeat } from "./lease.ts";
 import { advance, shareDone, startPosition } from "./advance.ts";
 import { storePage } from "./store_page.ts";
+import { countStoredFigures } from "../db/figures.ts";
 
 /** The moments of a page's cycle, in order; see {@linkcode EngineDeps.checkpoint}. */
 export type EngineStep = "fetched" | "stored" | "saved" | "renewed";
@@ -272,7 +274,12 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     window: position.window,
     cursor: position.cursor,
   };
-  if (!(await saveState(db, streamId, fence, running))) {
+  const forgetDays = staleDays(state.days, clock.now());
+  // a main stream from before the figures existed starts them from what is stored (once)
+  const startFigures = state.kind === "main" && state.totals.notices === undefined
+    ? await countStoredFigures(db, request.source, clock.now())
+    : undefined;
+  if (!(await saveState(db, streamId, fence, running, { forgetDays, startFigures }))) {
     return { outcome: "lease-lost", at: position };
   }
   const stopWell = async (outcome: RunOutcome): Promise<LoopEnd> => {
@@ -320,8 +327,13 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     await deps.checkpoint?.("fetched", n);
 
     const now = new Date(clock.now());
+    // the same on every attempt until the cursor moves: stream, its creation, pages saved
+    const pageKey = `${streamId}@${state.createdAt.getTime()}#${
+      state.totals.pages + figures.pages
+    }`;
     const stored = await storePage(db, request.source, page, position, now, {
       keepRaw: sync.keepRawReleases,
+      pageKey,
     });
     await deps.checkpoint?.("stored", n);
 
@@ -340,7 +352,13 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
         throttledUntil: null,
         ...(caughtUp ? { status: "ok" as const, lastSuccessAt: now, lastError: null } : {}),
       },
-      { pages: 1, releases: page.releases.length, quarantined: stored.quarantined },
+      {
+        pages: 1,
+        releases: page.releases.length,
+        quarantined: stored.quarantined,
+        notices: Object.values(stored.newByDay).reduce((a, b) => a + b, 0),
+        days: recentDays(stored.newByDay, now.getTime()),
+      },
       now,
     );
     if (!saved) return { outcome: "lease-lost", at: position };
@@ -371,6 +389,21 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
     lease = renewed;
     await deps.checkpoint?.("renewed", n);
   }
+}
+
+const DAY_MS = 86_400_000;
+const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The days of `byDay` within the last {@linkcode DAYS_KEPT} days (future days included). */
+function recentDays(byDay: Readonly<Record<string, number>>, now: number) {
+  const oldest = dayKey(now - (DAYS_KEPT - 1) * DAY_MS);
+  return Object.fromEntries(Object.entries(byDay).filter(([day]) => day >= oldest));
+}
+
+/** The days of a state's `days` older than {@linkcode DAYS_KEPT}: forgotten at a run's start. */
+function staleDays(days: SyncStateDoc["days"], now: number): string[] {
+  const oldest = dayKey(now - (DAYS_KEPT - 1) * DAY_MS);
+  return Object.keys(days ?? {}).filter((day) => day < oldest);
 }
 
 const pendingRunKey = (runId: string) => ["pending_runs", runId] as const;

@@ -27,6 +27,7 @@ import type { Config } from "../config.ts";
 import { type InstanceDoc, instancesOf, recordInstance } from "../db/instances.ts";
 import { listStates } from "../db/sync_state.ts";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 import { leaseAndFence } from "./lease.ts";
 
 /** A finding about KV, with the fix. */
@@ -141,7 +142,7 @@ export async function startupKvProblems(deps: KvCheckDeps): Promise<KvProblem[]>
       problems.push(...instanceProblems(await instancesOf(db, deploymentId, new Date(now - DAY))));
     }
   } catch (error) {
-    getLog("sync").warn(`Could not check that Deno KV is shared: ${errorText(error)}.`);
+    getLog("sync").warn(`Could not check that Deno KV is shared: ${clause(errorText(error))}.`);
   }
   return problems;
 }

@@ -22,6 +22,7 @@ import type { Db } from "mongodb";
 import type { SourceId, SyncConfig } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import { errorText, getLog } from "../log.ts";
+import { clause } from "../text.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import {
   decodeRelease,
@@ -208,7 +209,7 @@ export async function runRemap(deps: RemapDeps, request: RemapRequest): Promise<
             kind: "release",
             releaseId: doc.releaseId,
             reason: decoded.reason,
-            error: `Stored release ${doc._id} cannot be read: ${decoded.error}. ` +
+            error: `Stored release ${doc._id} cannot be read: ${clause(decoded.error)}. ` +
               "It was skipped; the next sync of its window stores it again.",
             raw: doc.body?.value ? `base64:${base64(doc.body.value())}` : "",
             position: null,
@@ -218,8 +219,10 @@ export async function runRemap(deps: RemapDeps, request: RemapRequest): Promise<
       }
       // Contracts and buyers first, then the release marks, then the cursor: a crash in
       // between redoes the batch, which changes nothing.
+      // a rebuild: buyers may be missing or their counts wrong, so they are recounted exactly
       const stored = await storePage(db, job.source, { releases, rejected: [] }, null, now, {
         keepRaw: false,
+        exactBuyerCounts: true,
       });
       await quarantine(db, corrupt, now);
       await markMapped(db, ids, MAPPING_VERSION);

@@ -34,6 +34,8 @@ export interface StoredPage extends WriteCounts {
   readonly mappedReleaseIds: readonly string[];
   /** Procurements compiled: those of the ocids the page changed, and of ocids notices left. */
   readonly procurements: number;
+  /** Notices the page added, by UTC release day (see `writeContracts`). */
+  readonly newByDay: Readonly<Record<string, number>>;
   /** What the raw-release step wrote; `null` when it was off. */
   readonly raw: ReleaseWrite | null;
 }
@@ -46,6 +48,18 @@ export interface StoreOptions {
    * @default {true}
    */
   readonly keepRaw?: boolean;
+  /**
+   * Recount the page's buyers exactly instead of adding the page's deltas (a rebuild, where
+   * stored counts may be wrong or buyers missing).
+   * @default {false}
+   */
+  readonly exactBuyerCounts?: boolean;
+  /**
+   * Names the page until its cursor moves (see `WriteContractsOptions.pageKey`), so that `newByDay`
+   * is exact when a page is stored again after a crash.
+   * @default null
+   */
+  readonly pageKey?: string | null;
 }
 
 /**
@@ -74,6 +88,8 @@ export async function storePage(
   const contracts = mapped.map((m) => m.contract);
   let procurements: CompileCounts = { compiled: 0, removed: 0, notices: 0 };
   const written = await writePage(db, contracts, buyers, now, {
+    exactBuyerCounts: options.exactBuyerCounts,
+    pageKey: options.pageKey ?? null,
     beforeWrite: async (plan) => {
       procurements = await writePageProcurements(db, source, plan);
     },
@@ -114,6 +130,7 @@ export async function storePage(
     quarantined: setAside.length,
     mappedReleaseIds: mapped.map((m) => m.contract.releaseId),
     procurements: procurements.compiled,
+    newByDay: written.newByDay,
     raw,
   };
 }

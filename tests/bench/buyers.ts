@@ -81,9 +81,16 @@ let t = performance.now();
 const now = new Date();
 for (let done = 0; done < stored;) {
   const batch = [];
-  for (let i = 0; i < 1000 && done < stored; i++, done++) {
+  for (let i = 0; i < 5000 && done < stored; i++, done++) {
     const c = contract(done);
-    batch.push({ ...c, contentHash: await contentHash(c), firstSeenAt: now, updatedAt: now });
+    batch.push({
+      ...c,
+      contentHash: await contentHash(c),
+      firstSeenAt: now,
+      updatedAt: now,
+      firstSeenPage: null,
+      searchTokens: [],
+    });
   }
   await contractsCollection(heavy).insertMany(batch, { ordered: false });
 }

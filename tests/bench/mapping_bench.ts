@@ -7,6 +7,7 @@
  */
 import { mapPage } from "../../src/ocds/map_page.ts";
 import { mapRelease } from "../../src/ocds/map_release.ts";
+import { searchTokens } from "../../src/ocds/search_tokens.ts";
 
 const PAGE_SIZE = 100;
 const SHARED = new URL("../../../shared/data/", import.meta.url);
@@ -77,5 +78,15 @@ Deno.bench({
   group: "page of 100 releases",
   fn() {
     mapPage("fts", JSON.parse(pageText).releases);
+  },
+});
+
+const mappedContracts = mapPage("fts", releases).mapped.map((m) => m.contract);
+
+Deno.bench({
+  name: "searchTokens × 100 (free-text words kept with each notice)",
+  group: "page of 100 releases",
+  fn() {
+    for (const c of mappedContracts) searchTokens(c);
   },
 });

@@ -14,6 +14,7 @@ const TASKS = [
   "crash",
   "bench:sync",
   "bench:memory",
+  "bench:http",
   "doctor",
 ];
 

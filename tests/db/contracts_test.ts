@@ -119,6 +119,8 @@ mongoTest(
       contentHash: "h",
       firstSeenAt: at,
       updatedAt: at,
+      firstSeenPage: null,
+      searchTokens: [],
     });
     await insertNewContracts(db, [doc(aContract({ noticeId: "x", title: "stored first" }), T0)]);
     // a writer that read before "x" was stored believes both new; it stored only "y"
@@ -132,5 +134,31 @@ mongoTest(
       ["x", "stored first", T0],
       ["y", "Road maintenance", T1],
     ]);
+  },
+);
+
+mongoTest(
+  "new notices by day are exact when a page is stored again before its cursor moved",
+  async (db) => {
+    await ensureIndexes(db);
+    const day1 = new Date("2026-11-01T10:00:00Z"), day2 = new Date("2026-11-02T10:00:00Z");
+    const page = [
+      aContract({ noticeId: "a", releaseId: "a", releaseDate: day1 }),
+      aContract({ noticeId: "b", releaseId: "b", releaseDate: day2 }),
+      aContract({ noticeId: "c", releaseId: "c", releaseDate: day2 }),
+    ];
+    const first = await writeContracts(db, page, T0, { pageKey: "fts@1#0" });
+    assertEquals(first.newByDay, { "2026-11-01": 1, "2026-11-02": 2 });
+    // the process died before the cursor moved: the same page, same key, counts the same
+    const retried = await writeContracts(db, page, T1, { pageKey: "fts@1#0" });
+    assertEquals(retried.newByDay, { "2026-11-01": 1, "2026-11-02": 2 });
+    assertEquals(retried.inserted, 0);
+    // the cursor moved: the same releases read again on a later page add nothing
+    const later = await writeContracts(db, page, T1, { pageKey: "fts@1#1" });
+    assertEquals(later.newByDay, {});
+    // free text is indexed words of the notice, kept by the write
+    const stored = await contractsCollection(db).findOne({ noticeId: "a" });
+    assert(stored?.searchTokens.includes("road"), `tokens: ${stored?.searchTokens}`);
+    assertEquals(stored?.firstSeenPage, "fts@1#0");
   },
 );

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { startEmbeddedMongo } from "../../src/db/embedded.ts";
 import { MongoClient } from "mongodb";
+import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 
 const EMBEDDED = new URL("../../src/db/embedded.ts", import.meta.url).href;
 
@@ -49,7 +50,7 @@ async function parentWithServer(
 Deno.test("startEmbeddedMongo: the server answers, and stop() ends it", async () => {
   const server = await startEmbeddedMongo();
   assert(server.pid > 0, "the server's pid is known");
-  const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
+  const client = new MongoClient(server.uri, { ...CLIENT_OPTIONS, serverSelectionTimeoutMS: 5000 });
   try {
     assertEquals((await client.db("x").command({ ping: 1 })).ok, 1);
   } finally {

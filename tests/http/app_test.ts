@@ -166,8 +166,9 @@ mongoTest(
   async (db) => {
     await using h = await startHarness({ db });
     const before = await (await h.fetch("/status")).json();
-    assertEquals(before.verdict, "lagging");
-    assertStringIncludes(before.sources[0].reason, "not synced yet");
+    // before the first cron tick is due: waiting, not lagging
+    assertEquals(before.verdict, "waiting");
+    assertStringIncludes(before.sources[0].reason, "no data yet — the first run is due at");
     await (await h.fetch("/sync", { ...post, token: TOKEN })).body?.cancel();
     await h.app.idle();
     const res = await h.fetch("/status");

@@ -85,3 +85,20 @@ Deno.test("worst and humanDuration", () => {
     ["45s", "12m", "1h 5m", "2d 2h"],
   );
 });
+
+Deno.test("waiting: never ran and the first run is not overdue; lagging once it is", () => {
+  const due = now + 10 * 60_000;
+  const waiting = judge({ now, intervalMs: H, state: null, runs: [], firstRunDueAt: due });
+  assertEquals(waiting.verdict, "waiting");
+  assertEquals(waiting.reason.startsWith("no data yet — the first run is due at"), true);
+  const overdue = judge({
+    now: due + H + 1,
+    intervalMs: H,
+    state: null,
+    runs: [],
+    firstRunDueAt: due,
+  });
+  assertEquals(overdue.verdict, "lagging");
+  assertEquals(worst(["ok", "waiting"]), "waiting");
+  assertEquals(worst(["waiting", "lagging"]), "lagging");
+});

@@ -331,6 +331,9 @@ export function startReplayServer(options: ReplayServerOptions = {}): ReplayServ
     log.push(entry);
     const answer = (response: Response) => {
       entry.status = response.status;
+      // no keep-alive: on Deno 2.5 `server.shutdown()` waits forever for an idle keep-alive
+      // connection of this process's own fetch client (fts_test's clock-change walk hung CI)
+      response.headers.set("connection", "close");
       return response;
     };
     if (source === null || request.method !== "GET") {

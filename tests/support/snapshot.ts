@@ -20,6 +20,8 @@ const RUN_FIELDS = new Set([
   "lastRunId",
   "lastSuccessAt",
   "fence",
+  // which attempt of which page first stored a notice: a run identity (a remap stores none)
+  "firstSeenPage",
 ]);
 
 function strip(doc: Record<string, unknown>): Record<string, unknown> {

@@ -189,6 +189,16 @@ Deno.test({
       await using w = await world({ fts }, env);
       const run = await runSync(w.deps(), { source: "fts", trigger: "test" });
       assertEquals(run.outcome, "caught-up");
+      // the dashboard's figures: new notices by release day, moved with the cursor
+      const state = await loadState(w.db, "fts");
+      const stored = await contractsCollection(w.db).find({}).toArray();
+      const byDay: Record<string, number> = {};
+      for (const c of stored) {
+        const day = c.releaseDate.toISOString().slice(0, 10);
+        byDay[day] = (byDay[day] ?? 0) + 1;
+      }
+      assertEquals(state?.days, byDay);
+      assertEquals(state?.totals.notices, stored.length);
       return { snap: await snapshot(w.db), pages: run.pages };
     })();
     assert(reference.pages >= 6, `pages: ${reference.pages}`);

@@ -215,7 +215,10 @@ for (const c of CASES) {
             rateLimit: { fts: false, cf: false },
             releases: { [source]: releases },
           });
-          await using fresh = await freshDb("faults");
+          // a standalone server: these are faults of the sources, and the 60 backfills of this
+          // matrix would take many minutes with jongodb's transactions (pages in transactions
+          // have their own crash and fault tests: engine_test, crash_resume_transactions_test)
+          await using fresh = await freshDb("faults", { replicaSet: false });
           const db = fresh.db;
           await ensureIndexes(db);
           using kv = await Deno.openKv(":memory:");

@@ -1,0 +1,141 @@
+/**
+ * `deno task bench:http`: the dashboard and the read API at two database sizes (default 1,000
+ * and 50,000 notices), side by side — MongoDB commands per request (driver command
+ * monitoring) and the median time of 5 requests. The notices are synthetic mapped notices
+ * inserted directly (the documents `writeContracts` writes, in batches of 5,000, see
+ * `insertNotices`): a replay sync of 50,000 releases on the embedded server would take hours
+ * (its inserts slow down as a collection grows) and measure the sync, not the reads.
+ *
+ *     deno task bench:http [--sizes 1000,50000] [--runs 5]
+ */
+import { MongoClient } from "mongodb";
+import { flagsOrExit } from "../../src/cli/flags.ts";
+import { loadConfig } from "../../src/config.ts";
+import { CLIENT_OPTIONS } from "../../src/db/client.ts";
+import { ensureIndexes } from "../../src/db/indexes.ts";
+import { createApp } from "../../src/http/app.ts";
+import { engineDeps } from "../../src/sync/wiring.ts";
+import { freshDbName, testMongoUri } from "../support/mongo.ts";
+import { insertNotices, syntheticNotices } from "../support/notices.ts";
+
+const flags = flagsOrExit(
+  Deno.args,
+  { sizes: "value", runs: "value" },
+  "Usage: deno task bench:http [--sizes 1000,50000] [--runs 5]",
+);
+const sizes = (flags.get("sizes") || "1000,50000").split(",").map(Number);
+const runs = Number(flags.get("runs") || 5);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
+  console.error("--sizes takes positive integers (1000,50000) and --runs a count of at least 1.");
+  Deno.exit(2);
+}
+const NOW = Date.now();
+
+const client = new MongoClient(await testMongoUri(), { ...CLIENT_OPTIONS, monitorCommands: true });
+let commands = 0;
+client.on("commandStarted", () => commands++);
+
+type Row = { route: string; bySize: Map<number, { commands: number; ms: number }> };
+const rows = new Map<string, Row>();
+const record = (route: string, size: number, cmds: number, ms: number) => {
+  const row = rows.get(route) ?? { route, bySize: new Map() };
+  row.bySize.set(size, { commands: cmds, ms });
+  rows.set(route, row);
+};
+
+for (const size of sizes) {
+  const db = client.db(freshDbName(`bench_http_${size}`));
+  await ensureIndexes(db);
+  const notices = syntheticNotices(size, 77, NOW);
+  const t0 = performance.now();
+  await insertNotices(db, notices, NOW);
+  console.error(`${size} notices stored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  using kv = await Deno.openKv(":memory:");
+  const config = loadConfig({});
+  const engine = engineDeps(config, { db, kv });
+  const uncached = createApp({ config, ready: () => Promise.resolve(engine), dashboardTtlMs: 0 });
+  const cached = createApp({ config, ready: () => Promise.resolve(engine) });
+  const get = async (app: typeof cached, path: string) => {
+    const res = await app.handler(new Request(`http://bench${path}`));
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const measure = async (route: string, path: string, app = uncached) => {
+    await (await get(app, path)).arrayBuffer(); // warm
+    const times: number[] = [];
+    let cmds = 0;
+    for (let i = 0; i < runs; i++) {
+      const before = commands;
+      const t = performance.now();
+      await (await get(app, path)).arrayBuffer();
+      times.push(performance.now() - t);
+      cmds = commands - before;
+    }
+    times.sort((a, b) => a - b);
+    record(route, size, cmds, times[Math.floor(times.length / 2)]);
+  };
+  const sample = notices[Math.floor(size / 2)];
+  await measure("GET / (dashboard, uncached)", "/?refresh=60");
+  {
+    const before = commands;
+    const t = performance.now();
+    await Promise.all(
+      Array.from({ length: 20 }, async () => (await get(cached, "/?refresh=60")).arrayBuffer()),
+    );
+    record("GET / × 20 concurrent (shared cache)", size, commands - before, performance.now() - t);
+  }
+  await measure("GET /api/v1/notices", "/api/v1/notices");
+  await measure("GET /api/v1/notices?limit=100&q=road", "/api/v1/notices?limit=100&q=road");
+  await measure(
+    "…?sector=it-services&sort=-value&limit=50",
+    "/api/v1/notices?sector=it-services&sort=-value&limit=50",
+  );
+  await measure(
+    "…?cpv=45&region=UKI&status=active",
+    "/api/v1/notices?cpv=45&region=UKI&status=active",
+  );
+  {
+    let path = "/api/v1/notices?limit=100";
+    for (let i = 0; i < 5; i++) {
+      const body = await (await get(uncached, path)).json();
+      path = `/api/v1/notices?limit=100&cursor=${body.next}`;
+    }
+    await measure("GET /api/v1/notices, 6th page of 100", path);
+  }
+  await measure(
+    "GET /api/v1/notices/{source}/{id}",
+    `/api/v1/notices/${sample.source}/${sample.noticeId}`,
+  );
+  await measure("GET /api/v1/buyers/{orgId}", `/api/v1/buyers/${sample.buyerOrg}`);
+  {
+    const before = commands;
+    const t = performance.now();
+    await (await get(uncached, "/api/v1/sectors")).arrayBuffer();
+    record(
+      "GET /api/v1/sectors (first, then cached 60 s)",
+      size,
+      commands - before,
+      performance.now() - t,
+    );
+  }
+  {
+    const before = commands;
+    const t = performance.now();
+    await (await get(uncached, "/api/v1/notices.ndjson")).arrayBuffer();
+    record("GET /api/v1/notices.ndjson (all)", size, commands - before, performance.now() - t);
+  }
+  await measure("GET /explore?q=road", "/explore?q=road");
+}
+
+const header = ["route", ...sizes.flatMap((s) => [`${s} cmds`, `${s} ms`])];
+console.log(`| ${header.join(" | ")} |`);
+console.log(`| ${header.map(() => "---").join(" | ")} |`);
+for (const row of rows.values()) {
+  const cells = sizes.flatMap((s) => {
+    const v = row.bySize.get(s);
+    return v ? [String(v.commands), v.ms.toFixed(1)] : ["", ""];
+  });
+  console.log(`| ${row.route} | ${cells.join(" | ")} |`);
+}
+await client.close();
+Deno.exit(0);
