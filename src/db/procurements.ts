@@ -58,6 +58,13 @@ export interface CompileOptions {
    * range that no stored notice names any more is an orphan.
    */
   readonly sweep?: { readonly after: string | null; readonly upTo: string | null };
+  /**
+   * Notices about to be written (a page's procurement step runs before its contracts): each
+   * takes the place of the stored notice with its id, so a notice moving to another ocid is
+   * compiled into that ocid, not into the one it leaves.
+   * @default []
+   */
+  readonly pending?: readonly CompilerNotice[];
 }
 
 /** What compiling a set of ocids did. */
@@ -92,15 +99,21 @@ export async function compileProcurements(
   }
   const byOcid = new Map<string, CompilerNotice[]>(wanted.map((o) => [o, []]));
   let notices = 0;
+  const pending = new Map<string, CompilerNotice>();
+  for (const n of options.pending ?? []) if (n.source === source) pending.set(n.noticeId, n);
   if (wanted.length > 0) {
     const cursor = contractsCollection(db).find(
       { source, ocid: { $in: wanted } },
       { projection: NOT_READ },
     );
+    const read = new Set<string>();
     for await (const doc of cursor) {
-      byOcid.get(doc.ocid)?.push(doc);
+      const n = pending.get(doc.noticeId) ?? doc;
+      read.add(doc.noticeId);
+      byOcid.get(n.ocid)?.push(n);
       notices++;
     }
+    for (const n of pending.values()) if (!read.has(n.noticeId)) byOcid.get(n.ocid)?.push(n);
   }
   const ops: AnyBulkWriteOperation<ProcurementDoc>[] = [];
   let compiled = 0;
@@ -153,12 +166,14 @@ function sweepFilter(
  * new and changed notices laid over. Only ocids that gain a new or changed notice are
  * compiled (a page of unchanged notices writes nothing). Procurements of ocids that had no
  * stored notice are inserted (the cheapest write); the others are replaced. Zero, one or two
- * commands. Ocids that notices leave are the caller's, after the contracts are written
- * ({@linkcode compileProcurements}).
+ * commands; two more (a read and a bulk write, {@linkcode compileProcurements} with the page's
+ * notices pending) only when notices leave an ocid the page does not otherwise change, whose
+ * procurement then loses them or is removed.
  *
  * Coming first is what makes skipping unchanged ocids safe: a crash after this step and before
  * the contracts leaves the contracts unwritten, so the page's replay finds its notices changed
- * again and compiles them again.
+ * (or moved) again and compiles them again. Nothing of the step is left for after the
+ * contracts: a notice's move is seen only once, by the write that moves it.
  *
  * @example
  * ```ts
@@ -171,7 +186,7 @@ function sweepFilter(
 export async function writePageProcurements(
   db: Db,
   source: SourceId,
-  plan: Pick<ContractPlan, "before" | "written">,
+  plan: Pick<ContractPlan, "before" | "written" | "leftOcids">,
 ): Promise<CompileCounts> {
   const after = new Map<string, CompilerNotice>();
   const existed = new Set<string>();
@@ -199,7 +214,15 @@ export async function writePageProcurements(
   }
   await insertNewProcurements(db, fresh);
   if (replaced.length > 0) await replaceProcurements(db, replaced);
-  return { compiled: fresh.length + replaced.length, removed: 0, notices: after.size };
+  const left = plan.leftOcids.filter((o) => !dirty.has(o));
+  const moved = left.length > 0
+    ? await compileProcurements(db, source, left, { pending: plan.written })
+    : { compiled: 0, removed: 0, notices: 0 };
+  return {
+    compiled: fresh.length + replaced.length + moved.compiled,
+    removed: moved.removed,
+    notices: after.size + moved.notices,
+  };
 }
 
 function replaceProcurements(db: Db, list: readonly Procurement[]) {

@@ -17,11 +17,7 @@ import { MAPPING_VERSION } from "../ocds/documents.ts";
 import { mapPage } from "../ocds/map_page.ts";
 import type { WriteCounts } from "../db/contracts.ts";
 import { writePage } from "../db/page_write.ts";
-import {
-  type CompileCounts,
-  compileProcurements,
-  writePageProcurements,
-} from "../db/procurements.ts";
+import { type CompileCounts, writePageProcurements } from "../db/procurements.ts";
 import { quarantine, type QuarantineItem } from "../db/quarantine.ts";
 import { type ReleaseWrite, writeReleases } from "../db/releases.ts";
 import type { Position, RejectedRelease } from "../sources/source.ts";
@@ -83,8 +79,8 @@ export async function storePage(
     ? null
     : await writeReleases(db, source, page.releases, now);
   // The contracts read also fetches the other notices of the page's ocids; the procurements
-  // of the ocids the page changes are written from it before the contracts are (see
-  // writePageProcurements), those of ocids a notice leaves after.
+  // of the ocids the page changes (and of those its notices leave) are written before the
+  // contracts are (see writePageProcurements), so a crash in between replays as a change.
   const contracts = mapped.map((m) => m.contract);
   let procurements: CompileCounts = { compiled: 0, removed: 0, notices: 0 };
   const written = await writePage(db, contracts, buyers, now, {
@@ -94,10 +90,6 @@ export async function storePage(
       procurements = await writePageProcurements(db, source, plan);
     },
   });
-  if (written.leftOcids.length > 0) {
-    const left = await compileProcurements(db, source, written.leftOcids);
-    procurements = { ...procurements, compiled: procurements.compiled + left.compiled };
-  }
   const setAside: QuarantineItem[] = [
     ...failed.map((f) => ({
       source,

@@ -8,6 +8,7 @@ import type { Db } from "mongodb";
 import { buyersCollection } from "../../src/db/buyers.ts";
 import { contractsCollection, writeContracts } from "../../src/db/contracts.ts";
 import { ensureIndexes } from "../../src/db/indexes.ts";
+import { writePage } from "../../src/db/page_write.ts";
 import {
   compileProcurements,
   procurementId,
@@ -159,6 +160,47 @@ mongoTest("a notice that moves to another ocid leaves its old procurement", asyn
   const none = await compileProcurements(db, "fts", ["ocds-h6vhtk-none"]);
   assertEquals([none.compiled, none.removed, none.notices], [0, 0, 0]);
 });
+
+mongoTest(
+  "notices leaving ocids: their old procurements are right once the page's write commits",
+  async (db) => {
+    await ensureIndexes(db);
+    const buyer = { id: "GB-PPON-BUYR-0001", name: "Buyer 1" };
+    await store(db, [
+      ftsRelease("000010-2026", "ocds-h6vhtk-old", "UK4", FROM, buyer, 1),
+      ftsRelease("000011-2026", "ocds-h6vhtk-old", "UK6", FROM, buyer, 1),
+      ftsRelease("000012-2026", "ocds-h6vhtk-gone", "UK4", FROM, buyer, 2),
+    ]);
+    // The page moves 000010 and 000012 to another ocid and the process dies right after its
+    // write commits: nothing may be left for a later step, since a replay finds the notices
+    // unchanged and would never see the move again.
+    const page = [
+      ftsRelease("000010-2026", "ocds-h6vhtk-new", "UK4", NOW, buyer, 1),
+      ftsRelease("000012-2026", "ocds-h6vhtk-new", "UK6", NOW, buyer, 2),
+    ];
+    const moved = mapPage("fts", page);
+    await writePage(db, moved.mapped.map((m) => m.contract), moved.buyers, NOW, {
+      beforeWrite: async (plan) => {
+        await writePageProcurements(db, "fts", plan);
+      },
+    });
+    const all = await procurements(db);
+    assertEquals([...all.keys()].sort(), ["fts:ocds-h6vhtk-new", "fts:ocds-h6vhtk-old"]);
+    for (const ocid of ["ocds-h6vhtk-new", "ocds-h6vhtk-old"]) {
+      const notices = await contractsCollection(db).find({ ocid }).toArray();
+      assertEquals(
+        all.get(procurementId("fts", ocid)),
+        compileProcurement({ source: "fts", ocid }, notices),
+      );
+    }
+    const timelines = (await procurementsCollection(db).find({}).sort({ _id: 1 }).toArray())
+      .map((p) => p.timeline.map((t) => t.noticeId));
+    assertEquals(timelines, [["000010-2026", "000012-2026"], ["000011-2026"]]);
+    const before = await snapshot(db, ["contracts", "buyers", "procurements"]);
+    await store(db, page); // the replay changes nothing
+    assertEquals(await snapshot(db, ["contracts", "buyers", "procurements"]), before);
+  },
+);
 
 mongoTest("the two sources are never merged, even with the same ocid and notice id", async (db) => {
   await ensureIndexes(db);
