@@ -65,6 +65,12 @@ export interface CompileOptions {
    * @default []
    */
   readonly pending?: readonly CompilerNotice[];
+  /**
+   * Ids of notices about to be removed (retention compiles before it deletes): left out as if
+   * already gone.
+   * @default []
+   */
+  readonly removing?: readonly string[];
 }
 
 /** What compiling a set of ocids did. */
@@ -101,6 +107,7 @@ export async function compileProcurements(
   let notices = 0;
   const pending = new Map<string, CompilerNotice>();
   for (const n of options.pending ?? []) if (n.source === source) pending.set(n.noticeId, n);
+  const removing = new Set(options.removing ?? []);
   if (wanted.length > 0) {
     const cursor = contractsCollection(db).find(
       { source, ocid: { $in: wanted } },
@@ -110,8 +117,8 @@ export async function compileProcurements(
     for await (const doc of cursor) {
       const n = pending.get(doc.noticeId) ?? doc;
       read.add(doc.noticeId);
-      byOcid.get(n.ocid)?.push(n);
       notices++;
+      if (!removing.has(doc.noticeId)) byOcid.get(n.ocid)?.push(n);
     }
     for (const n of pending.values()) if (!read.has(n.noticeId)) byOcid.get(n.ocid)?.push(n);
   }

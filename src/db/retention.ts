@@ -6,8 +6,10 @@
  * Notices are removed with their buyers' counts: with transactions, a batch of notices and the
  * decrements of their buyers (`contractCount`, and `procurementCount` where no notice left of
  * an ocid names the buyer) are one transaction; without, the batch's buyers are recounted
- * after the delete. The procurements of the removed notices are then recompiled from what is
- * left (removed when nothing is).
+ * after the delete. The procurements of a batch's notices are recompiled first, from what will
+ * be left (removed when nothing will): a crash between the two leaves the notices stored and
+ * old, so the next tick removes them again, where the other order would leave procurements
+ * naming notices that no later step would ever look at again.
  *
  * @example
  * ```ts
@@ -114,6 +116,7 @@ async function removeNotices(
     removed = await inTransaction(db, async (session) => {
       const docs = await collection.find(filter, { projection, session }).limit(size).toArray();
       if (docs.length === 0) return docs;
+      await compileWithout(db, docs);
       const res = await collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } }, {
         session,
       });
@@ -134,6 +137,7 @@ async function removeNotices(
   } else {
     const docs = await collection.find(filter, { projection }).limit(size).toArray();
     if (docs.length === 0) return 0;
+    await compileWithout(db, docs);
     const res = await collection.deleteMany({ ...filter, _id: { $in: docs.map((d) => d._id) } });
     const ids = [...new Set(docs.flatMap((d) => d.buyerOrgs ?? []))];
     const exact = await countBuyerNotices(db, ids);
@@ -142,14 +146,21 @@ async function removeNotices(
       counts: exact.contracts,
       procurements: exact.procurements,
     }, now);
-    removed = docs; // recompiling one whose notice another writer kept changes nothing
     count = res.deletedCount;
-  }
-  // the procurements of the removed notices, compiled from what is left (removed when nothing)
-  for (const [source, ocids] of bySource(removed)) {
-    await compileProcurements(db, source, ocids);
+    // a notice another writer renewed meanwhile stayed: its procurement is compiled again
+    if (count < docs.length) {
+      for (const [source, ocids] of bySource(docs)) await compileProcurements(db, source, ocids);
+    }
   }
   return count;
+}
+
+/** The procurements of `docs`' ocids compiled from their other notices (removed when none). */
+async function compileWithout(db: Db, docs: readonly RemovedNotice[]): Promise<void> {
+  for (const [source, ocids] of bySource(docs)) {
+    const removing = docs.filter((d) => d.source === source).map((d) => d.noticeId);
+    await compileProcurements(db, source, ocids, { removing });
+  }
 }
 
 interface RemovedNotice {

@@ -8,6 +8,12 @@ import { applyRetention } from "../../src/db/retention.ts";
 import { recordRun, runRecord, runsCollection } from "../../src/db/runs.ts";
 import { writeReleases } from "../../src/db/releases.ts";
 import { RETENTION_RULES } from "../../src/retention_rules.ts";
+import {
+  compileProcurements,
+  procurementsCollection,
+  writePageProcurements,
+} from "../../src/db/procurements.ts";
+import { compileProcurement } from "../../src/ocds/procurement.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
 
@@ -58,6 +64,45 @@ for (const replicaSet of [true, false]) {
     }
     assertEquals(exact.get("shared"), 10);
   }, { replicaSet });
+}
+
+for (const replicaSet of [true, false]) {
+  const kind = replicaSet ? "in transactions" : "without transactions";
+  mongoTest(
+    `RETAIN_NOTICES: procurements follow, even after a crash mid-batch (${kind})`,
+    async (db) => {
+      await ensureIndexes(db);
+      const at = (days: number) => new Date(NOW.getTime() - days * DAY);
+      const notices = [
+        aContract({ noticeId: "keep-old", ocid: "ocds-keep", buyerOrg: "b", releaseDate: at(200) }),
+        aContract({ noticeId: "keep-new", ocid: "ocds-keep", buyerOrg: "b", releaseDate: at(1) }),
+        aContract({ noticeId: "gone", ocid: "ocds-gone", buyerOrg: "b", releaseDate: at(300) }),
+      ];
+      await writePage(db, notices, [aBuyer({ orgId: "b" })], NOW, {
+        beforeWrite: async (plan) => {
+          await writePageProcurements(db, "fts", plan);
+        },
+      });
+      assertEquals(await procurementsCollection(db).countDocuments({}), 2);
+      // a batch that died after compiling the procurements and before deleting its notices
+      await compileProcurements(db, "fts", ["ocds-keep", "ocds-gone"], {
+        removing: ["keep-old", "gone"],
+      });
+      assertEquals(await contractsCollection(db).countDocuments({}), 3);
+      // the next tick removes them all the same, and everything agrees
+      const done = await applyRetention(db, { ...OFF, RETAIN_NOTICES: 95 * DAY }, { now: NOW });
+      assertEquals(done.map((r) => [r.collection, r.removed]), [["contracts", 2]]);
+      const stored = await procurementsCollection(db).find({}).toArray();
+      assertEquals(stored.map((p) => p._id), ["fts:ocds-keep"]);
+      const left = await contractsCollection(db).find({ ocid: "ocds-keep" }).toArray();
+      const { _id: _, ...doc } = stored[0];
+      assertEquals(doc, compileProcurement({ source: "fts", ocid: "ocds-keep" }, left));
+      assertEquals(doc.timeline.map((t) => t.noticeId), ["keep-new"]);
+      const buyer = await buyersCollection(db).findOne({ orgId: "b" });
+      assertEquals([buyer?.contractCount, buyer?.procurementCount], [1, 1]);
+    },
+    { replicaSet },
+  );
 }
 
 mongoTest("RETAIN_QUARANTINE and RETAIN_RUNS remove old entries and runs only", async (db) => {
