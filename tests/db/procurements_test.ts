@@ -3,7 +3,7 @@
  * stored notices of the ocids the page touched, the same whatever the order, page split or
  * replays; buyers' exact `procurementCount`.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import type { Db } from "mongodb";
 import { buyersCollection } from "../../src/db/buyers.ts";
 import { contractsCollection, writeContracts } from "../../src/db/contracts.ts";
@@ -20,7 +20,7 @@ import { compileProcurement } from "../../src/ocds/procurement.ts";
 import { rebuildProcurements } from "../../src/sync/procurement_rebuild.ts";
 import { storePage } from "../../src/sync/store_page.ts";
 import { CHAIN_SHAPES, ftsChain, ftsRelease } from "../support/chains.ts";
-import { freshDb, mongoTest } from "../support/mongo.ts";
+import { freshDb, mongoTest, realMongoTest } from "../support/mongo.ts";
 import { prng } from "../support/random.ts";
 import { snapshot } from "../support/snapshot.ts";
 
@@ -201,6 +201,47 @@ mongoTest(
     assertEquals(await snapshot(db, ["contracts", "buyers", "procurements"]), before);
   },
 );
+
+/** The README's query: open opportunities in sector X closing after date Y, soonest first. */
+function openIn(db: Db, sector: string, after: Date) {
+  return procurementsCollection(db)
+    .find({ phase: "open", sectors: sector, tenderDeadline: { $gt: after } })
+    .sort({ tenderDeadline: 1 });
+}
+
+mongoTest("open opportunities in a sector closing after a date: exactly those", async (db) => {
+  await ensureIndexes(db);
+  const day = (n: number) => new Date(FROM.getTime() + n * 86_400_000);
+  // even chains are construction works (CPV 45), odd ones IT services (CPV 72); tenders close
+  // 30 days after they are published
+  await store(db, [
+    ...ftsChain(0, ["UK4"], day(0)), // closes day 30
+    ...ftsChain(2, ["UK4"], day(20)), // closes day 50
+    ...ftsChain(4, ["UK4", "UK12"], day(20)), // cancelled
+    ...ftsChain(6, ["UK4", "UK6"], day(20)), // awarded
+    ...ftsChain(1, ["UK4"], day(20)), // another sector
+  ]);
+  const ids = async (after: Date) =>
+    (await openIn(db, "construction-works", after).toArray()).map((p) => p._id);
+  assertEquals(await ids(day(10)), ["fts:ocds-h6vhtk-c00000", "fts:ocds-h6vhtk-c00002"]);
+  assertEquals(await ids(day(40)), ["fts:ocds-h6vhtk-c00002"]);
+  assertEquals(await ids(day(60)), []);
+  assertEquals(
+    (await openIn(db, "it-services", day(10)).toArray()).map((p) => p._id),
+    ["fts:ocds-h6vhtk-c00001"],
+  );
+});
+
+realMongoTest("the open-opportunities query is served by its index, in order", async (db) => {
+  await ensureIndexes(db);
+  await store(db, Array.from({ length: 40 }, (_, i) => ftsChain(i, ["UK4"], FROM)).flat());
+  const plan = await openIn(db, "construction-works", FROM).explain("queryPlanner");
+  const winning = JSON.stringify(
+    (plan as { queryPlanner: { winningPlan: unknown } }).queryPlanner.winningPlan,
+  );
+  assert(winning.includes("phase_sectors_tenderDeadline_v1"), winning);
+  assert(!winning.includes("COLLSCAN") && !winning.includes('"SORT"'), winning);
+});
 
 mongoTest("the two sources are never merged, even with the same ocid and notice id", async (db) => {
   await ensureIndexes(db);
