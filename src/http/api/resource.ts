@@ -102,7 +102,7 @@ export function listParams(resource: AnyResource, paged = true): ParamSpec[] {
 export interface ListRequest {
   readonly values: Readonly<Record<string, ParamValue>>;
   readonly query: Omit<PageQuery, "after" | "limit">;
-  /** Canonical text of the filters and sort, which a cursor is bound to. */
+  /** Canonical text of the resource, filters and sort, which a cursor is bound to. */
   readonly canonical: string;
   /** The time the request is answered at (time-dependent filters and public forms). */
   readonly now: Date;
@@ -131,11 +131,14 @@ export async function readListRequest(
   const sortText = String(values.sort ?? resource.defaultSort);
   const descending = sortText.startsWith("-");
   const sort = resource.sorts.find((s) => s.name === sortText.replace(/^-/, ""))!;
-  const canonical = Object.keys(values).filter((k) => k !== "limit" && k !== "cursor").sort()
-    .map((k) => {
-      const v = values[k];
-      return `${k}=${v instanceof Date ? v.toISOString() : String(v)}`;
-    }).join("&") + `&sort=${sortText}`;
+  // the resource's name first: a cursor of one resource is never taken by another
+  const canonical = `${resource.name}?` +
+    Object.keys(values).filter((k) => k !== "limit" && k !== "cursor").sort()
+      .map((k) => {
+        const v = values[k];
+        return `${k}=${v instanceof Date ? v.toISOString() : String(v)}`;
+      }).join("&") +
+    `&sort=${sortText}`;
   const after = typeof values.cursor === "string"
     ? await decodeCursor(values.cursor, canonical)
     : null;
