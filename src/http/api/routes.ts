@@ -169,7 +169,11 @@ export function createApi(options: ApiOptions): Api {
       if (!answerRecord.ok) return apiError(404, answerRecord.message, answer);
       const res = await apiJson(request, answerRecord.package, answer);
       if (answerRecord.unreadable.length > 0) {
-        res.headers.set("x-releases-unreadable", answerRecord.unreadable.join(" ").slice(0, 2000));
+        // release ids are untrusted text: percent-encoded, a header carries them safely
+        res.headers.set(
+          "x-releases-unreadable",
+          answerRecord.unreadable.map(encodeURIComponent).join(" ").slice(0, 2000),
+        );
       }
       if (answerRecord.warnings.length > 0) {
         res.headers.set("x-record-warnings", String(answerRecord.warnings.length));
