@@ -21,6 +21,7 @@ import { createApi } from "../../src/http/api/routes.ts";
 import { compileRecord } from "../../src/ocds/record.ts";
 import { phaseAt } from "../../src/ocds/procurement_doc.ts";
 import { searchWords } from "../../src/ocds/search_tokens.ts";
+import { releaseKey, releasesCollection } from "../../src/db/releases.ts";
 import { storePage } from "../../src/sync/store_page.ts";
 import { CHAIN_SHAPES, ftsChain } from "../support/chains.ts";
 import { validate } from "../support/json_schema.ts";
@@ -473,6 +474,18 @@ Deno.test({
       assertEquals(body.publishedDate, newest.date);
       const item = await (await get(db, `/api/v1/procurements/cf/${ocid}`)).json();
       assertEquals(item.timeline.length, 1, "a tender and its amendment are one CF notice");
+    });
+    await t.step("a stored release that cannot be read back is left out and named", async () => {
+      const newest = releases[0];
+      await releasesCollection(db).updateOne(
+        { _id: releaseKey("cf", newest.id as string) },
+        { $set: { rawBytes: 1 } },
+      );
+      const res = await get(db, `/api/v1/procurements/cf/${ocid}/record`);
+      const body = await res.json();
+      assertEquals(res.status, 200);
+      assertEquals(body.records[0].releases.map((r: { id: string }) => r.id), [releases[1].id]);
+      assertEquals(res.headers.get("x-releases-unreadable"), newest.id);
     });
     await t.step("a procurement stored without raw releases: 404 naming the setting", async () => {
       const other = await cfReleases("cf_releases_same_ocid_award_and_awardUpdate.json");
