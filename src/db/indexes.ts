@@ -78,6 +78,36 @@ const SPECS: IndexSpec[] = [
     name: "phase_sectors_tenderDeadline_v1",
     key: { phase: 1, sectors: 1, tenderDeadline: 1 },
   },
+  // the read API's procurements (/api/v1/procurements, the explorer): one per filter, one per
+  // sort key with _id (keyset pages); `source` is a range of `_id` ("{source}:{ocid}"), and
+  // `phase` the prefix of the index above
+  { collection: "procurements", name: "searchTokens_v1", key: { searchTokens: 1 } },
+  {
+    collection: "procurements",
+    name: "firstPublished_id_v1",
+    key: { firstPublished: -1, _id: -1 },
+  },
+  {
+    collection: "procurements",
+    name: "tenderDeadline_id_v1",
+    key: { tenderDeadline: -1, _id: -1 },
+  },
+  { collection: "procurements", name: "valueMax_id_v1", key: { valueMax: -1, _id: -1 } },
+  { collection: "procurements", name: "awardedValue_id_v1", key: { awardedValue: -1, _id: -1 } },
+  // a buyer's procurements, newest first (the buyer route and page; the buyer filter)
+  {
+    collection: "procurements",
+    name: "buyerOrgs_firstPublished_id_v1",
+    key: { buyerOrgs: 1, firstPublished: -1, _id: -1 },
+  },
+  { collection: "procurements", name: "sectors_v1", key: { sectors: 1 } },
+  { collection: "procurements", name: "cpvCodes_v1", key: { cpvCodes: 1 } },
+  {
+    collection: "procurements",
+    name: "deliveryRegions_code_v1",
+    key: { "deliveryRegions.code": 1 },
+  },
+  { collection: "procurements", name: "suppliers_id_v1", key: { "suppliers.id": 1 } },
   { collection: "buyers", name: "orgId_v1", key: { orgId: 1 }, unique: true },
   { collection: "buyers", name: "contractCount_v1", key: { contractCount: -1 } },
   { collection: "sync_runs", name: "source_startedAt_v1", key: { source: 1, startedAt: -1 } },
@@ -95,6 +125,8 @@ const SPECS: IndexSpec[] = [
   },
   // RETAIN_RELEASES finds old raw releases without a scan
   { collection: "releases", name: "date_v1", key: { date: 1 } },
+  // the OCDS record of a procurement reads the raw releases of its ocid
+  { collection: "releases", name: "ocid_v1", key: { ocid: 1 } },
   // instances seen (KV sharing check); expire after a day
   {
     collection: "instances",

@@ -20,10 +20,13 @@ import type { Collection, Document, Filter, ObjectId } from "mongodb";
 /** A sort value: a date, a number or a text. */
 export type SortValue = Date | number | string;
 
-/** Where a page ends: the last item's sort value and `_id`. */
+/**
+ * Where a page ends: the last item's sort value and `_id` (an `ObjectId` for notices, a text
+ * key such as `"fts:ocds-h6vhtk-…"` for procurements).
+ */
 export interface Position {
   readonly value: SortValue;
-  readonly id: ObjectId;
+  readonly id: ObjectId | string;
 }
 
 /** One page's query. */
@@ -80,7 +83,7 @@ export function pageFilter(query: PageQuery): Filter<Document> {
 export async function findPage<T extends Document>(
   collection: Collection<T>,
   query: PageQuery,
-): Promise<Page<T & { _id: ObjectId }>> {
+): Promise<Page<T & { _id: ObjectId | string }>> {
   const projection = query.exclude?.length
     ? Object.fromEntries(query.exclude.map((f) => [f, 0]))
     : undefined;
@@ -88,7 +91,7 @@ export async function findPage<T extends Document>(
     .find(pageFilter(query) as Filter<T>, { projection, batchSize: query.limit + 1 })
     .sort({ [query.sortField]: query.direction, _id: query.direction })
     .limit(query.limit + 1)
-    .toArray() as (T & { _id: ObjectId })[];
+    .toArray() as (T & { _id: ObjectId | string })[];
   const more = docs.length > query.limit;
   const items = more ? docs.slice(0, query.limit) : docs;
   const last = items.at(-1);

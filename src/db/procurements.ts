@@ -19,7 +19,7 @@
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { SourceId } from "../ocds/documents.ts";
-import { compileProcurement, type CompilerNotice } from "../ocds/procurement.ts";
+import { compileProcurement, type CompilerNotice } from "./procurement_search.ts";
 import type { Procurement } from "../ocds/procurement_doc.ts";
 import { type ContractPlan, contractsCollection } from "./contracts.ts";
 

@@ -37,6 +37,7 @@ import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
 import { nextCronTick, parseCron } from "../cron_schedule.ts";
 import { NOTICES } from "./api/notice_resource.ts";
+import { PROCUREMENTS } from "./api/procurement_resource.ts";
 import { createApi } from "./api/routes.ts";
 import { renderDashboard } from "./dashboard.ts";
 import { dashboardGatherer } from "./dashboard_data.ts";
@@ -169,7 +170,7 @@ export function createApp(deps: AppDeps): App {
   const api = createApi({
     readToken: config.api.readToken,
     corsOrigin: config.api.corsOrigin,
-    resources: [NOTICES],
+    resources: [NOTICES, PROCUREMENTS],
     now,
   });
   const explorer = createExplorer({ now });

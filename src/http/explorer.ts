@@ -4,9 +4,11 @@
  *
  * | Route | Page |
  * |---|---|
- * | `GET /explore` | search form (the API's filters) and results with badges, deadline, value |
+ * | `GET /explore` | procurement search: the API's filters, results with phase badges, deadline, values |
+ * | `GET /explore/notices` | notice search (the same form, notice statuses) |
+ * | `GET /explore/procurements/{source}/{ocid}` | a procurement: timeline, buyers, suppliers, lots, warnings |
  * | `GET /explore/notices/{source}/{noticeId}` | a notice: facts, timeline of its procurement, awards |
- * | `GET /explore/buyers/{orgId}` | a buyer: counts by status, newest notices |
+ * | `GET /explore/buyers/{orgId}` | a buyer: counts, newest procurements and notices |
  *
  * @example
  * ```ts
@@ -15,14 +17,19 @@
  * @module
  */
 import type { Db } from "mongodb";
+import type { Document } from "mongodb";
 import type { ContractDoc } from "../db/contracts.ts";
+import type { ProcurementDoc } from "../db/procurements.ts";
 import { SECTORS } from "../ocds/cpv.ts";
 import { readBuyerFacts } from "./api/buyers.ts";
 import { NOTICE_STATUSES, noticePagePath, noticePath, NOTICES } from "./api/notice_resource.ts";
 import { BadRequest, parseParams } from "./api/params.ts";
-import { listDocs, readListRequest } from "./api/resource.ts";
+import { PHASES, procurementPagePath, PROCUREMENTS } from "./api/procurement_resource.ts";
+import { type AnyResource, listDocs, readListRequest } from "./api/resource.ts";
+import { procurementBody, procurementItem } from "./explorer_procurements.ts";
 import { html, type SafeHtml, safeUrl } from "./html.ts";
 import { layout, noticeType, noticeTypeKey, pageStyleHash } from "./layout.ts";
+import { badge, day, money, number, when } from "./explorer_format.ts";
 import { htmlPage } from "./respond.ts";
 import { SOURCE_NAMES } from "./status.ts";
 
@@ -54,16 +61,6 @@ export function phaseOf(
     return doc.tenderDeadline && doc.tenderDeadline.getTime() < now ? "closed" : "open";
   }
   return "other";
-}
-
-const number = (n: number) => n.toLocaleString("en-GB", { maximumFractionDigits: 2 });
-const day = (d: Date | null) => d ? d.toISOString().slice(0, 10) : "—";
-const when = (d: Date | null) => d ? `${d.toISOString().slice(0, 16).replace("T", " ")}Z` : "—";
-const money = (amount: number | null | undefined, currency: string | null) =>
-  amount === null || amount === undefined ? null : `${currency ?? ""} ${number(amount)}`.trim();
-
-function badge(phase: Phase): SafeHtml {
-  return html`<span class="${`badge ${phase}`}">${phase}</span>`;
 }
 
 function values(doc: ContractDoc): SafeHtml {
@@ -145,10 +142,57 @@ const MORE_FILTERS = [
   "publishedTo",
 ];
 
-function searchForm(url: URL): SafeHtml {
+/** What a search page lists: procurements (the default) or notices. */
+interface SearchKind {
+  readonly resource: AnyResource;
+  /** The page's path, and its form's action. */
+  readonly path: "/explore" | "/explore/notices";
+  /** `procurements` or `notices`, for people. */
+  readonly plural: string;
+  /** The select of the kind's own filter (phase or status). */
+  readonly stateFilter: {
+    readonly label: string;
+    readonly name: string;
+    values: readonly string[];
+  };
+  readonly item: (doc: Document, now: Date) => SafeHtml;
+}
+
+const PROCUREMENT_SEARCH: SearchKind = {
+  resource: PROCUREMENTS,
+  path: "/explore",
+  plural: "procurements",
+  stateFilter: { label: "Phase", name: "phase", values: PHASES },
+  item: (doc, now) => procurementItem(doc as ProcurementDoc, now),
+};
+
+const NOTICE_SEARCH: SearchKind = {
+  resource: NOTICES,
+  path: "/explore/notices",
+  plural: "notices",
+  stateFilter: { label: "Status", name: "status", values: NOTICE_STATUSES },
+  item: (doc, now) => resultItem(doc as ContractDoc, now.getTime()),
+};
+
+/** Links between the two searches, carrying the words over. */
+function tabs(url: URL, kind: SearchKind): SafeHtml {
+  const q = url.searchParams.get("q")?.slice(0, 200);
+  const tab = (k: SearchKind, label: string) => {
+    const href = q ? `${k.path}?q=${encodeURIComponent(q)}` : k.path;
+    return k === kind
+      ? html`<a href="${href}" aria-current="page">${label}</a>`
+      : html`<a href="${href}">${label}</a>`;
+  };
+  return html`<nav class="tabs" id="search-tabs">${tab(PROCUREMENT_SEARCH, "Procurements")}${
+    tab(NOTICE_SEARCH, "Notices")
+  }</nav>`;
+}
+
+function searchForm(url: URL, kind: SearchKind): SafeHtml {
   const v = (name: string) => (url.searchParams.get(name) ?? "").slice(0, 200);
   // the rarer filters fold away (no script: <details>), open when one of them is in use
   const more = MORE_FILTERS.some((n) => v(n) !== "");
+  const state = kind.stateFilter;
   const extra = html`<div class="grid">
 ${field("CPV code (prefix)", "cpv", v("cpv"), "text", { placeholder: "45 or 45233" })}
 ${field("Region code", "region", v("region"), "text", { placeholder: "UKI" })}
@@ -162,10 +206,10 @@ ${field("Deadline to", "deadlineTo", v("deadlineTo"), "date")}
 ${field("Published from", "publishedFrom", v("publishedFrom"), "date")}
 ${field("Published to", "publishedTo", v("publishedTo"), "date")}
 </div>`;
-  return html`<form class="search" method="get" action="/explore" role="search">
+  return html`<form class="search" method="get" action="${kind.path}" role="search">
 ${field("Words", "q", v("q"), "search", { placeholder: "e.g. road maintenance Leeds", wide: true })}
 ${select("Source", "source", v("source"), [["fts", "Find a Tender"], ["cf", "Contracts Finder"]])}
-${select("Status", "status", v("status"), NOTICE_STATUSES.map((s) => [s, s] as const))}
+${select(state.label, state.name, v(state.name), state.values.map((s) => [s, s] as const))}
 ${select("Sector", "sector", v("sector"), SECTORS.map((s) => [s.slug, s.label] as const))}
 ${
     select("Sort", "sort", v("sort"), [
@@ -191,36 +235,43 @@ ${
 </form>`;
 }
 
-async function searchPage(url: URL, db: () => Promise<Db>, now: number): Promise<Response> {
+async function searchPage(
+  url: URL,
+  db: () => Promise<Db>,
+  now: number,
+  kind: SearchKind,
+): Promise<Response> {
   let results: SafeHtml;
   let status = 200;
+  const at = new Date(now);
   try {
-    const list = await readListRequest(NOTICES, url);
-    const page = await listDocs(await db(), NOTICES, list);
+    const list = await readListRequest(kind.resource, url, true, at);
+    const page = await listDocs(await db(), kind.resource, list);
     const docs = page.docs;
     const next = new URL(url);
     if (page.next) next.searchParams.set("cursor", page.next);
     const first = new URL(url);
     first.searchParams.delete("cursor");
     const api = new URL(url);
-    api.pathname = "/api/v1/notices";
+    api.pathname = `/api/v1/${kind.resource.name}`;
     const exportCsv = new URL(url);
-    exportCsv.pathname = "/api/v1/notices.csv";
+    exportCsv.pathname = `/api/v1/${kind.resource.name}.csv`;
     exportCsv.searchParams.delete("cursor");
     exportCsv.searchParams.delete("limit");
+    const plural = kind.plural, singular = kind.resource.singular;
     results = html`
       <p class="muted"
         id="result-count">${docs.length === 0
-          ? "No notices match."
-          : `${docs.length} notice${docs.length === 1 ? "" : "s"} on this page${
+          ? `No ${plural} match.`
+          : `${docs.length} ${docs.length === 1 ? singular : plural} on this page${
             page.next ? "; more follow" : ""
           }.`} <a href="${api.pathname +
           api.search}">This page as JSON</a> · <a href="${exportCsv.pathname +
           exportCsv.search}">Export all as CSV</a></p>
       ${noticeTypeKey()}
-      <ol class="results" id="results">${docs.map((d) => resultItem(d, now))}</ol>
+      <ol class="results" id="results">${docs.map((d) => kind.item(d, at))}</ol>
       <nav class="pager">${url.searchParams.has("cursor")
-        ? html`<a href="/explore">↺ First page</a>`
+        ? html`<a href="${first.pathname + first.search}">↺ First page</a>`
         : html``}${page.next
         ? html`<a href="${next.pathname + next.search}" id="next">Next page →</a>`
         : html``}</nav>
@@ -230,9 +281,10 @@ async function searchPage(url: URL, db: () => Promise<Db>, now: number): Promise
     status = 400;
     results = html`<p class="error" id="bad-input">${error.message}</p>`;
   }
-  const body = html`<h2>Search notices</h2>${searchForm(url)}${results}`;
+  const title = `Search ${kind.plural}`;
+  const body = html`${tabs(url, kind)}<h2>${title}</h2>${searchForm(url, kind)}${results}`;
   return htmlPage(
-    layout({ title: "Search notices — UK procurement", current: "search", body }),
+    layout({ title: `${title} — UK procurement`, current: "search", body }),
     await pageStyleHash(),
     { formAction: "'self'", status },
   );
@@ -247,7 +299,7 @@ function notFound(what: string): Promise<Response> {
         body: html`
           <h2>Not found</h2>
           <p>${what}</p>
-          <p><a href="/explore">Search notices</a></p>
+          <p><a href="/explore">Search procurements</a> · <a href="/explore/notices">Search notices</a></p>
         `,
       }),
       hash,
@@ -320,6 +372,8 @@ async function noticePage(
               <dd><a href="${submission}" rel="noreferrer">${submission}</a></dd>
             `
             : html``}
+          <dt>Procurement</dt>
+          <dd><a href="${procurementPagePath(doc)}" id="procurement-link">${doc.ocid}</a></dd>
           <dt>Data</dt>
           <dd><a href="${noticePath(doc)}">JSON</a></dd>
         </dl>
@@ -330,7 +384,7 @@ async function noticePage(
           <div class="description">${doc.description}</div>
         `
         : html``}
-      <h2>Timeline of this procurement (${doc.ocid})</h2>
+      <h2>Timeline of this procurement (<a href="${procurementPagePath(doc)}">${doc.ocid}</a>)</h2>
       <ol class="timeline" id="timeline">${timeline.map((t) => {
         const link = safeUrl(t.url);
         return html`
@@ -445,6 +499,27 @@ function lotsAndDocuments(
   }`;
 }
 
+async function procurementPage(
+  db: Db,
+  source: string,
+  ocid: string,
+  now: number,
+): Promise<Response> {
+  if (source !== "fts" && source !== "cf") return notFound(`No source ${source}.`);
+  const doc = await PROCUREMENTS.collection(db).findOne(
+    PROCUREMENTS.itemFilter!({ source, ocid }) as Document,
+  );
+  if (!doc) return notFound(`No procurement ${source}/${ocid} is stored.`);
+  return htmlPage(
+    layout({
+      title: `${doc.title ?? doc.ocid} — UK procurement`,
+      current: null,
+      body: procurementBody(doc, new Date(now)),
+    }),
+    await pageStyleHash(),
+  );
+}
+
 async function buyerPage(db: Db, orgId: string, now: number): Promise<Response> {
   const facts = await readBuyerFacts(db, orgId);
   if (!facts) return notFound(`No buyer ${orgId} is stored.`);
@@ -461,6 +536,7 @@ async function buyerPage(db: Db, orgId: string, now: number): Promise<Response> 
     <dt>Identifiers</dt><dd>${b.identifiers.join(", ") || "—"}</dd>
     <dt>Address</dt><dd>${address || "—"}</dd>
     <dt>Web site</dt><dd>${site ? html`<a href="${site}" rel="noreferrer">${site}</a>` : "—"}</dd>
+    <dt>Procurements</dt><dd id="buyer-procurements">${number(b.procurementCount ?? 0)}</dd>
     <dt>Notices</dt><dd id="buyer-count">${number(b.contractCount)}</dd>
     ${Object.entries(facts.byStatus).map(([s, n]) =>
       html`
@@ -471,10 +547,18 @@ async function buyerPage(db: Db, orgId: string, now: number): Promise<Response> 
     <dt>Data</dt><dd><a href="${`/api/v1/buyers/${encodeURIComponent(b.orgId)}`}">JSON</a></dd>
       </dl>
     </div>
-    <h2>Newest notices <a href="${`/explore?buyer=${
+    ${noticeTypeKey()}
+    <h2>Newest procurements <a href="${`/explore?buyer=${
       encodeURIComponent(b.orgId)
     }`}" class="muted">(all)</a></h2>
-    ${noticeTypeKey()}
+    ${facts.newestProcurements.length
+      ? html`<ol class="results" id="buyer-procurements-list">${
+        facts.newestProcurements.map((p) => procurementItem(p, new Date(now)))
+      }</ol>`
+      : html`<p class="empty">No procurement of this buyer is stored yet.</p>`}
+    <h2>Newest notices <a href="${`/explore/notices?buyer=${
+      encodeURIComponent(b.orgId)
+    }`}" class="muted">(all)</a></h2>
     <ol class="results">${newest.map((d) => resultItem(d, now))}</ol>
   `;
   return htmlPage(
@@ -504,7 +588,8 @@ export function createExplorer(options: { now?: () => number } = {}): Explorer {
       const path = url.pathname;
       if (path !== "/explore" && !path.startsWith("/explore/")) return null;
       if (request.method !== "GET" && request.method !== "HEAD") return null;
-      if (path === "/explore") return await searchPage(url, db, now());
+      if (path === "/explore") return await searchPage(url, db, now(), PROCUREMENT_SEARCH);
+      if (path === "/explore/notices") return await searchPage(url, db, now(), NOTICE_SEARCH);
       const parts = path.split("/").slice(2);
       let decoded: string[];
       try {
@@ -523,6 +608,9 @@ export function createExplorer(options: { now?: () => number } = {}): Explorer {
       }
       if (decoded[0] === "notices" && decoded.length === 3) {
         return await noticePage(await db(), decoded[1], decoded[2], now());
+      }
+      if (decoded[0] === "procurements" && decoded.length === 3) {
+        return await procurementPage(await db(), decoded[1], decoded[2], now());
       }
       if (decoded[0] === "buyers" && decoded.length === 2) {
         return await buyerPage(await db(), decoded[1], now());

@@ -36,7 +36,12 @@ h2{font-size:17px;margin:22px 0 10px}
 .card h3{margin:0 0 4px;font-size:18px;display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}
 .verdict,.badge{display:inline-block;font-size:12px;font-weight:700;text-transform:uppercase;padding:2px 8px;color:#fff;background:#505a5f;white-space:nowrap}
 .verdict.ok{background:#00703c}.verdict.lagging{background:#f47738}.verdict.failing{background:#d4351c}.verdict.waiting{background:#1d70b8}
-.badge.open{background:#00703c}.badge.awarded{background:#1d70b8}.badge.cancelled,.badge.terminated{background:#d4351c}.badge.planned,.badge.planning{background:#6f72af}.badge.closed,.badge.complete{background:#505a5f}.badge.amended{background:#f47738}
+.badge.open{background:#00703c}.badge.awarded{background:#1d70b8}.badge.contracted{background:#003078}.badge.cancelled,.badge.terminated{background:#d4351c}.badge.planned,.badge.planning,.badge.market-engagement{background:#6f72af}.badge.closed,.badge.complete{background:#505a5f}.badge.evaluation{background:#912b88}.badge.amended,.badge.changed{background:#f47738}
+nav.tabs{display:flex;gap:0;margin:0 0 4px;border-bottom:2px solid #b1b4b6;flex-wrap:wrap}
+nav.tabs a{padding:6px 14px;text-decoration:none;font-weight:600}
+nav.tabs a[aria-current]{background:#fff;border:2px solid #b1b4b6;border-bottom-color:#fff;margin-bottom:-2px;color:#0b0c0c}
+ol.timeline li.superseded{color:#505a5f;font-weight:400}
+ul.warnings{background:#fff;border-left:4px solid #f47738;margin:0;padding:8px 14px 8px 30px;font-size:14px}
 .reason{color:#505a5f;margin:0 0 10px;font-size:14px}
 .progress svg{width:100%;height:14px;display:block}
 .progress p{margin:2px 0 10px;font-size:13px;color:#505a5f}
@@ -216,7 +221,7 @@ export function layout(options: LayoutOptions): string {
     <nav>${link("dashboard", "/", "Dashboard")}${link(
       "search",
       "/explore",
-      "Search notices",
+      "Search",
     )}${link("api", "/api/v1/openapi.json", "API")}</nav>
     ${options.meta ? html`<span class="meta">${options.meta}</span>` : html``}</header>
         <main>

@@ -1,10 +1,12 @@
 /**
- * `deno task bench:http`: the dashboard and the read API at two database sizes (default 1,000
- * and 50,000 notices), side by side — MongoDB commands per request (driver command
- * monitoring) and the median time of 5 requests. The notices are synthetic mapped notices
- * inserted directly (the documents `writeContracts` writes, in batches of 5,000, see
- * `insertNotices`): a replay sync of 50,000 releases on the embedded server would take hours
- * (its inserts slow down as a collection grows) and measure the sync, not the reads.
+ * `deno task bench:http`: the dashboard, the read API (notices and procurements) and the
+ * explorer at two database sizes (default 1,000 and 50,000 notices), side by side — MongoDB
+ * commands per request (driver command monitoring) and the median time of 5 requests. The
+ * notices are synthetic mapped notices inserted directly (the documents `writeContracts`
+ * writes, in batches of 5,000, see `insertNotices`), and their procurements (two notices per
+ * ocid) compiled and inserted the same way (`insertProcurements`): a replay sync of 50,000
+ * releases on the embedded server would take hours (its inserts slow down as a collection
+ * grows) and measure the sync, not the reads.
  *
  *     deno task bench:http [--sizes 1000,50000] [--runs 5]
  */
@@ -16,7 +18,7 @@ import { ensureIndexes } from "../../src/db/indexes.ts";
 import { createApp } from "../../src/http/app.ts";
 import { engineDeps } from "../../src/sync/wiring.ts";
 import { freshDbName, testMongoUri } from "../support/mongo.ts";
-import { insertNotices, syntheticNotices } from "../support/notices.ts";
+import { insertNotices, insertProcurements, syntheticNotices } from "../support/notices.ts";
 
 const flags = flagsOrExit(
   Deno.args,
@@ -49,7 +51,12 @@ for (const size of sizes) {
   const notices = syntheticNotices(size, 77, NOW);
   const t0 = performance.now();
   await insertNotices(db, notices, NOW);
-  console.error(`${size} notices stored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const procurementCount = await insertProcurements(db, notices);
+  console.error(
+    `${size} notices and ${procurementCount} procurements stored in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
+  );
   using kv = await Deno.openKv(":memory:");
   const config = loadConfig({});
   const engine = engineDeps(config, { db, kv });
@@ -124,7 +131,48 @@ for (const size of sizes) {
     await (await get(uncached, "/api/v1/notices.ndjson")).arrayBuffer();
     record("GET /api/v1/notices.ndjson (all)", size, commands - before, performance.now() - t);
   }
-  await measure("GET /explore?q=road", "/explore?q=road");
+  await measure("GET /api/v1/procurements", "/api/v1/procurements");
+  await measure(
+    "GET /api/v1/procurements?limit=100&q=road",
+    "/api/v1/procurements?limit=100&q=road",
+  );
+  await measure(
+    "…?phase=open&sector=construction-works&sort=deadline",
+    "/api/v1/procurements?phase=open&sector=construction-works&sort=deadline",
+  );
+  await measure(
+    "…?cpv=45&region=UKI&minValue=1000000&sort=-value",
+    "/api/v1/procurements?cpv=45&region=UKI&minValue=1000000&sort=-value",
+  );
+  {
+    let path = "/api/v1/procurements?limit=100";
+    for (let i = 0; i < 5; i++) {
+      const body = await (await get(uncached, path)).json();
+      path = `/api/v1/procurements?limit=100&cursor=${body.next}`;
+    }
+    await measure("GET /api/v1/procurements, 6th page of 100", path);
+  }
+  await measure(
+    "GET /api/v1/procurements/{source}/{ocid}",
+    `/api/v1/procurements/${sample.source}/${sample.ocid}`,
+  );
+  {
+    const before = commands;
+    const t = performance.now();
+    await (await get(uncached, "/api/v1/procurements.ndjson")).arrayBuffer();
+    record(
+      "GET /api/v1/procurements.ndjson (all)",
+      size,
+      commands - before,
+      performance.now() - t,
+    );
+  }
+  await measure("GET /explore?q=road (procurements)", "/explore?q=road");
+  await measure("GET /explore/notices?q=road", "/explore/notices?q=road");
+  await measure(
+    "GET /explore/procurements/{source}/{ocid}",
+    `/explore/procurements/${sample.source}/${sample.ocid}`,
+  );
 }
 
 const header = ["route", ...sizes.flatMap((s) => [`${s} cmds`, `${s} ms`])];

@@ -16,7 +16,7 @@ import {
   writePageProcurements,
 } from "../../src/db/procurements.ts";
 import { mapPage } from "../../src/ocds/map_page.ts";
-import { compileProcurement } from "../../src/ocds/procurement.ts";
+import { compileProcurement } from "../../src/db/procurement_search.ts"; // as stored: with searchTokens
 import { rebuildProcurements } from "../../src/sync/procurement_rebuild.ts";
 import { storePage } from "../../src/sync/store_page.ts";
 import { CHAIN_SHAPES, ftsChain, ftsRelease } from "../support/chains.ts";

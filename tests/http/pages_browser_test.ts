@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { contractsCollection } from "../../src/db/contracts.ts";
+import { procurementsCollection } from "../../src/db/procurements.ts";
 import { findChromium, launchBrowser, type Tab } from "../support/browser.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { EVIL_TITLE, startHarness, TOKEN } from "./harness.ts";
@@ -57,7 +58,7 @@ async function checkPage(tab: Tab, name: string, width: number): Promise<Layout>
 }
 
 mongoTest(
-  `dashboard, search, notice and buyer pages fit 1,400 px and 400 px in Chromium${skipped}`,
+  `dashboard, searches, notice, procurement and buyer pages fit 1,400 px and 400 px in Chromium${skipped}`,
   async (db, t) => {
     await using h = await startHarness({ db });
     await (await h.fetch("/sync", { method: "POST", token: TOKEN })).body?.cancel();
@@ -72,6 +73,13 @@ mongoTest(
     if (!evil) throw new Error("the hostile notice was not stored");
     const buyerId = evil.buyerOrg!;
     const buyerCount = await contractsCollection(db).countDocuments({ buyerOrgs: buyerId });
+    // the procurement with the most notices, compiled by the sync
+    const procurement = (await procurementsCollection(db).find({ source: "fts" }).toArray())
+      .sort((a, b) => b.timeline.length - a.timeline.length)[0];
+    if (!procurement) throw new Error("the sync compiled no procurement");
+    const procurementCount = await procurementsCollection(db).countDocuments({
+      buyerOrgs: buyerId,
+    });
 
     for (const width of WIDTHS) {
       await t.step(`dashboard at ${width}px`, async () => {
@@ -98,8 +106,47 @@ mongoTest(
         assertStringIncludes(page.text, "Notice types");
         await tab.close();
       });
-      await t.step(`search at ${width}px`, async () => {
+      await t.step(`procurement search at ${width}px`, async () => {
         const tab = await browser.open(`${base}/explore?source=fts&limit=10`, {
+          width,
+          height: 1200,
+        });
+        const page = await checkPage(tab, "search-procurements", width);
+        const items = await tab.evaluate<string[]>(
+          `[...document.querySelectorAll("#results li")].map((li) => li.dataset.procurement + " " + li.querySelector(".badge").textContent)`,
+        );
+        assertEquals(items.length, 10);
+        assert(items.every((i) => i.startsWith("fts/")), items.join());
+        assert(await tab.evaluate<boolean>(`!!document.querySelector("#next")`), "a next page");
+        assert(
+          await tab.evaluate<boolean>(`!!document.querySelector("form.search select[name=phase]")`),
+        );
+        assertStringIncludes(page.text, "Notice types");
+        assertStringIncludes(page.text, "First published");
+        await tab.close();
+      });
+      await t.step(`procurement at ${width}px`, async () => {
+        const tab = await browser.open(
+          `${base}/explore/procurements/fts/${encodeURIComponent(procurement.ocid)}`,
+          { width, height: 1200 },
+        );
+        const page = await checkPage(tab, "procurement", width);
+        assertEquals(
+          await tab.evaluate<number>(`document.querySelectorAll("#timeline li").length`),
+          procurement.timeline.length,
+        );
+        assertEquals(
+          await tab.evaluate<string>(`document.querySelector("#procurement-title").textContent`),
+          procurement.title ?? "(untitled)",
+        );
+        assertStringIncludes(page.text, "Estimated value");
+        assertStringIncludes(page.text, "Awarded value");
+        assertStringIncludes(page.text, "Notice types");
+        assertEquals(await tab.evaluate<number>(`document.scripts.length`), 0);
+        await tab.close();
+      });
+      await t.step(`notice search at ${width}px`, async () => {
+        const tab = await browser.open(`${base}/explore/notices?source=fts&limit=10`, {
           width,
           height: 1200,
         });
@@ -139,6 +186,16 @@ mongoTest(
         assertEquals(
           await tab.evaluate<string>(`document.querySelector("#buyer-count").textContent`),
           String(buyerCount),
+        );
+        assertEquals(
+          await tab.evaluate<string>(`document.querySelector("#buyer-procurements").textContent`),
+          String(procurementCount),
+        );
+        assert(
+          await tab.evaluate<number>(
+            `document.querySelectorAll("#buyer-procurements-list li").length`,
+          ) >= 1,
+          "the buyer's newest procurements are listed",
         );
         await tab.close();
       });

@@ -7,6 +7,8 @@
  */
 import type { Db } from "mongodb";
 import { buyersCollection } from "../../src/db/buyers.ts";
+import { compileProcurement } from "../../src/db/procurement_search.ts";
+import { procurementId, procurementsCollection } from "../../src/db/procurements.ts";
 import { contentHash, insertNewContracts } from "../../src/db/contracts.ts";
 import { writePage } from "../../src/db/page_write.ts";
 import { saveState } from "../../src/db/sync_state.ts";
@@ -258,6 +260,34 @@ export async function insertNotices(
       days,
     }, at);
   }
+}
+
+/**
+ * Compiles and inserts the procurements of notices inserted by {@linkcode insertNotices}, for
+ * benchmarks: the documents `compileProcurements` writes (search tokens included), inserted in
+ * batches of `batch` without its read of the stored notices.
+ */
+export async function insertProcurements(
+  db: Db,
+  notices: readonly Contract[],
+  batch = 5000,
+): Promise<number> {
+  const byKey = new Map<string, Contract[]>();
+  for (const n of notices) {
+    const key = procurementId(n.source, n.ocid);
+    const list = byKey.get(key);
+    if (list) list.push(n);
+    else byKey.set(key, [n]);
+  }
+  const docs = [];
+  for (const [_id, list] of byKey) {
+    const p = compileProcurement({ source: list[0].source, ocid: list[0].ocid }, list);
+    if (p !== null) docs.push({ _id, ...p });
+  }
+  for (let i = 0; i < docs.length; i += batch) {
+    await procurementsCollection(db).insertMany(docs.slice(i, i + batch), { ordered: false });
+  }
+  return docs.length;
 }
 
 function mainState(source: "fts" | "cf", now: number) {

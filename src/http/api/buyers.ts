@@ -1,6 +1,6 @@
 /**
- * `GET /api/v1/buyers/{orgId}` and `GET /api/v1/sectors`: a buyer with its counts and newest
- * notices (three MongoDB commands), and notices per sector.
+ * `GET /api/v1/buyers/{orgId}` and `GET /api/v1/sectors`: a buyer with its counts, newest
+ * notices and newest procurements (three MongoDB commands), and notices per sector.
  *
  * @example
  * ```ts
@@ -11,19 +11,32 @@
 import type { Db } from "mongodb";
 import { type BuyerDoc, buyersCollection } from "../../db/buyers.ts";
 import { type ContractDoc, contractsCollection } from "../../db/contracts.ts";
+import { type ProcurementDoc, procurementsCollection } from "../../db/procurements.ts";
 import { SECTORS } from "../../ocds/cpv.ts";
 import { NOTICES } from "./notice_resource.ts";
+import { PROCUREMENTS } from "./procurement_resource.ts";
 import { plain } from "./resource.ts";
 
-/** Newest notices listed with a buyer. */
+/** Newest notices, and newest procurements, listed with a buyer. */
 export const BUYER_NEWEST = 10;
 
-/** A buyer, its counts and newest notices, in public form. */
+/** A buyer, its counts, newest notices and newest procurements, in public form. */
 export interface BuyerAnswer {
   readonly buyer: Record<string, unknown>;
-  readonly counts: { readonly notices: number; readonly byStatus: Record<string, number> };
+  readonly counts: {
+    readonly notices: number;
+    /** Procurements (ocids) naming the buyer, kept exact by the sync. */
+    readonly procurements: number;
+    readonly byStatus: Record<string, number>;
+  };
   readonly newest: Record<string, unknown>[];
-  readonly links: { readonly notices: string; readonly page: string };
+  /** The buyer's procurements, newest first by first publication. */
+  readonly newestProcurements: Record<string, unknown>[];
+  readonly links: {
+    readonly notices: string;
+    readonly procurements: string;
+    readonly page: string;
+  };
 }
 
 /** The public form of a buyer document. */
@@ -32,16 +45,20 @@ export function publicBuyer(doc: BuyerDoc): Record<string, unknown> {
   return plain(rest) as Record<string, unknown>;
 }
 
-/** A buyer as stored, its notices by status and its newest notices. */
+/** A buyer as stored, its notices by status, its newest notices and procurements. */
 export interface BuyerFacts {
   readonly buyer: BuyerDoc;
   readonly byStatus: Record<string, number>;
   readonly newest: ContractDoc[];
+  readonly newestProcurements: ProcurementDoc[];
 }
 
 /**
- * A buyer, its notices by status and its newest notices, or `null` when unknown: one
- * `findOne`, one `find` of the newest (index `buyerOrgs_v1`), one aggregation by status.
+ * A buyer, its notices by status, its newest notices and procurements, or `null` when
+ * unknown: three commands at once — one `findOne`; one aggregation over the buyer's notices
+ * (index `buyerOrgs_v1`) whose `$facet` counts them by status and keeps the newest (a sort
+ * with a limit: top-k, constant memory); one `find` of the newest procurements (index
+ * `buyerOrgs_firstPublished_id_v1`).
  *
  * @example
  * ```ts
@@ -49,21 +66,35 @@ export interface BuyerFacts {
  * ```
  */
 export async function readBuyerFacts(db: Db, orgId: string): Promise<BuyerFacts | null> {
-  const [buyer, newest, statuses] = await Promise.all([
+  const hide = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, 0]));
+  const [buyer, facets, newestProcurements] = await Promise.all([
     buyersCollection(db).findOne({ orgId }, { projection: { _id: 0 } }),
-    contractsCollection(db).find({ buyerOrgs: orgId }, {
-      projection: Object.fromEntries(NOTICES.hidden.map((f) => [f, 0])),
-    }).sort({ publishedDate: -1, _id: -1 }).limit(BUYER_NEWEST).toArray(),
-    contractsCollection(db).aggregate<{ _id: string; n: number }>([
+    contractsCollection(db).aggregate<{
+      byStatus: { _id: string; n: number }[];
+      newest: ContractDoc[];
+    }>([
       { $match: { buyerOrgs: orgId } },
-      { $group: { _id: "$status", n: { $sum: 1 } } },
+      {
+        $facet: {
+          byStatus: [{ $group: { _id: "$status", n: { $sum: 1 } } }],
+          newest: [
+            { $sort: { publishedDate: -1, _id: -1 } },
+            { $limit: BUYER_NEWEST },
+            { $project: hide(NOTICES.hidden) },
+          ],
+        },
+      },
     ]).toArray(),
+    procurementsCollection(db).find({ buyerOrgs: orgId }, {
+      projection: hide(PROCUREMENTS.hidden),
+    }).sort({ firstPublished: -1, _id: -1 }).limit(BUYER_NEWEST).toArray(),
   ]);
   if (!buyer) return null;
+  const statuses = facets[0]?.byStatus ?? [];
   const byStatus = Object.fromEntries(
     statuses.sort((a, b) => b.n - a.n || a._id.localeCompare(b._id)).map((s) => [s._id, s.n]),
   );
-  return { buyer, byStatus, newest };
+  return { buyer, byStatus, newest: facets[0]?.newest ?? [], newestProcurements };
 }
 
 /**
@@ -75,15 +106,26 @@ export async function readBuyerFacts(db: Db, orgId: string): Promise<BuyerFacts 
  * (await readBuyer(db, "GB-PPON-ABCD-1234-EFGH"))?.counts.notices;
  * ```
  */
-export async function readBuyer(db: Db, orgId: string): Promise<BuyerAnswer | null> {
+export async function readBuyer(
+  db: Db,
+  orgId: string,
+  now: Date = new Date(),
+): Promise<BuyerAnswer | null> {
   const facts = await readBuyerFacts(db, orgId);
   if (!facts) return null;
   return {
     buyer: publicBuyer(facts.buyer),
-    counts: { notices: facts.buyer.contractCount, byStatus: facts.byStatus },
-    newest: facts.newest.map((d) => NOTICES.toPublic(d)),
+    counts: {
+      notices: facts.buyer.contractCount,
+      // absent on buyers stored before procurements existed, until a page or recount writes it
+      procurements: facts.buyer.procurementCount ?? 0,
+      byStatus: facts.byStatus,
+    },
+    newest: facts.newest.map((d) => NOTICES.toPublic(d, now)),
+    newestProcurements: facts.newestProcurements.map((p) => PROCUREMENTS.toPublic(p, now)),
     links: {
       notices: `/api/v1/notices?buyer=${encodeURIComponent(orgId)}`,
+      procurements: `/api/v1/procurements?buyer=${encodeURIComponent(orgId)}`,
       page: `/explore/buyers/${encodeURIComponent(orgId)}`,
     },
   };

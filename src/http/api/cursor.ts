@@ -18,6 +18,11 @@ import { BadRequest } from "./params.ts";
 
 const encoder = new TextEncoder();
 
+/** Longest text `_id` a cursor carries (procurement keys: `{source}:{ocid}`). */
+const MAX_TEXT_ID = 300;
+/** Longest cursor body, base64url characters (a text key of MAX_TEXT_ID and its position). */
+const MAX_BODY = 560;
+
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
     .replace(/=+$/, "");
@@ -43,8 +48,10 @@ interface Payload {
   /** `d` date (ms), `n` number, `s` text. */
   readonly t: "d" | "n" | "s";
   readonly v: number | string;
-  /** `_id` as 24 hex digits. */
+  /** `_id`: 24 hex digits of an `ObjectId`, or the text key itself when `k` is `s`. */
   readonly i: string;
+  /** Kind of `_id`: `s` a text key; absent, an `ObjectId`. */
+  readonly k?: "s";
   /** Digest of the query. */
   readonly q: string;
 }
@@ -63,7 +70,8 @@ export async function encodeCursor(position: Position, query: string): Promise<s
   const payload: Payload = {
     t: v instanceof Date ? "d" : typeof v === "number" ? "n" : "s",
     v: v instanceof Date ? v.getTime() : v,
-    i: position.id.toHexString(),
+    i: typeof position.id === "string" ? position.id : position.id.toHexString(),
+    ...(typeof position.id === "string" ? { k: "s" as const } : {}),
     q: await digest(query),
   };
   const body = base64url(encoder.encode(JSON.stringify(payload)));
@@ -89,7 +97,7 @@ export async function decodeCursor(token: string, query: string): Promise<Positi
   const dot = token.indexOf(".");
   const body = dot > 0 ? token.slice(0, dot) : "";
   const check = dot > 0 ? token.slice(dot + 1) : "";
-  const bytes = body.length <= 400 ? fromBase64url(body) : null;
+  const bytes = body.length <= MAX_BODY ? fromBase64url(body) : null;
   if (!bytes || check.length === 0) throw bad("is not a cursor of this API");
   let payload: Partial<Payload>;
   try {
@@ -100,13 +108,20 @@ export async function decodeCursor(token: string, query: string): Promise<Positi
   if (typeof payload !== "object" || payload === null) throw bad("is not a cursor of this API");
   if (payload.q !== await digest(query)) throw bad("belongs to another query");
   if (check !== await digest(`${body}\n${query}`)) throw bad("has been altered");
-  const { t, v, i } = payload;
-  if (typeof i !== "string" || !/^[0-9a-f]{24}$/.test(i)) throw bad("has been altered");
+  const { t, v, i, k } = payload;
+  const textKey = k === "s";
+  if (
+    typeof i !== "string" ||
+    (textKey ? i.length === 0 || i.length > MAX_TEXT_ID : !/^[0-9a-f]{24}$/.test(i))
+  ) {
+    throw bad("has been altered");
+  }
+  const id = textKey ? i : new ObjectId(i);
   if ((t === "d" || t === "n") && typeof v === "number" && Number.isFinite(v)) {
-    return { value: t === "d" ? new Date(v) : v, id: new ObjectId(i) };
+    return { value: t === "d" ? new Date(v) : v, id };
   }
   if (t === "s" && typeof v === "string" && v.length <= 200) {
-    return { value: v, id: new ObjectId(i) };
+    return { value: v, id };
   }
   throw bad("has been altered");
 }

@@ -63,8 +63,8 @@ export function exportResponse<D extends Document>(
     .sort({ [request.query.sortField]: request.query.direction, _id: request.query.direction });
   const encoder = new TextEncoder();
   const line = format === "csv"
-    ? (d: D) => resource.csv.map((c) => csvCell(c.value(d))).join(",") + "\r\n"
-    : (d: D) => JSON.stringify(resource.toPublic(d)) + "\n";
+    ? (d: D) => resource.csv.map((c) => csvCell(c.value(d, request.now))).join(",") + "\r\n"
+    : (d: D) => JSON.stringify(resource.toPublic(d, request.now)) + "\n";
   let started = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

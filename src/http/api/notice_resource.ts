@@ -113,6 +113,15 @@ export function valueField(values: Readonly<Record<string, ParamValue>>): string
   return values.valueBasis === "awarded" ? "awardedValue" : "valueMax";
 }
 
+/** Stored fields the common filters look at, where a resource names them differently. */
+export interface FilterFields {
+  /**
+   * The date `publishedFrom`/`publishedTo` compare.
+   * @default "publishedDate"
+   */
+  readonly published?: string;
+}
+
 /**
  * The MongoDB filter of the common filters (see {@linkcode COMMON_FILTERS}).
  *
@@ -121,7 +130,10 @@ export function valueField(values: Readonly<Record<string, ParamValue>>): string
  * commonFilter({ cpv: "45", source: "fts" }); // { $and: [{ source: "fts" }, { cpvCodes: { $elemMatch: … } }] }
  * ```
  */
-export function commonFilter(values: Readonly<Record<string, ParamValue>>): Filter<Document>[] {
+export function commonFilter(
+  values: Readonly<Record<string, ParamValue>>,
+  fields: FilterFields = {},
+): Filter<Document>[] {
   const parts: Filter<Document>[] = [];
   const v = values;
   if (typeof v.q === "string") parts.push({ searchTokens: { $all: queryWords(v.q) } });
@@ -145,7 +157,7 @@ export function commonFilter(values: Readonly<Record<string, ParamValue>>): Filt
   };
   range(valueField(v), v.minValue, v.maxValue, true);
   range("tenderDeadline", v.deadlineFrom, v.deadlineTo, false);
-  range("publishedDate", v.publishedFrom, v.publishedTo, false);
+  range(fields.published ?? "publishedDate", v.publishedFrom, v.publishedTo, false);
   return parts;
 }
 

@@ -156,9 +156,70 @@ export function openApiDocument(
       },
     };
   }
+  if (resources.some((r) => r.name === "procurements")) {
+    schemas.RecordPackage = {
+      type: "object",
+      description: "An OCDS 1.1 record package (record-package-schema.json): the stored raw " +
+        "releases of the ocid, oldest first, and the compiledRelease the OCDS merge rules make.",
+      required: ["uri", "version", "publisher", "publishedDate", "records"],
+      properties: {
+        uri: { type: "string" },
+        version: { type: "string", enum: ["1.1"] },
+        publisher: {
+          type: "object",
+          required: ["name"],
+          properties: { name: { type: "string" }, uri: { type: "string" } },
+        },
+        license: { type: "string" },
+        publishedDate: { type: "string" },
+        records: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["ocid", "releases", "compiledRelease"],
+            properties: {
+              ocid: { type: "string" },
+              releases: { type: "array", items: { type: "object" } },
+              compiledRelease: {
+                type: "object",
+                required: ["ocid", "id", "tag"],
+                properties: {
+                  ocid: { type: "string" },
+                  id: { type: "string" },
+                  tag: { type: "array", items: { type: "string", enum: ["compiled"] } },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    paths["/api/v1/procurements/{source}/{ocid}/record"] = {
+      get: {
+        summary: "The OCDS record package of a procurement (from the stored raw releases)",
+        parameters: [pathParam("source", "fts or cf"), pathParam("ocid", "ocid")],
+        responses: {
+          "200": {
+            description: "The record package. `X-Releases-Unreadable` lists stored releases " +
+              "that could not be read back (left out); `X-Record-Warnings` counts merge warnings.",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/RecordPackage" } },
+            },
+          },
+          "304": { description: "Not modified (If-None-Match)." },
+          "404": {
+            description: "No such procurement, or no raw release of it is stored (raw " +
+              "releases are kept only when KEEP_RAW_RELEASES is on).",
+            content: { "application/json": { schema: ERROR } },
+          },
+          ...errors,
+        },
+      },
+    };
+  }
   schemas.Buyer = {
     type: "object",
-    required: ["buyer", "counts", "newest", "links"],
+    required: ["buyer", "counts", "newest", "newestProcurements", "links"],
     properties: {
       buyer: {
         type: "object",
@@ -168,17 +229,25 @@ export function openApiDocument(
           name: { type: ["string", "null"] },
           identifiers: { type: "array", items: { type: "string" } },
           contractCount: { type: "integer" },
+          procurementCount: { type: "integer" },
         },
       },
       counts: {
         type: "object",
-        required: ["notices", "byStatus"],
+        required: ["notices", "procurements", "byStatus"],
         properties: {
           notices: { type: "integer" },
+          procurements: { type: "integer" },
           byStatus: { type: "object", additionalProperties: { type: "integer" } },
         },
       },
       newest: { type: "array", items: { $ref: "#/components/schemas/Notice" } },
+      newestProcurements: {
+        type: "array",
+        items: resources.some((r) => r.name === "procurements")
+          ? { $ref: "#/components/schemas/Procurement" }
+          : { type: "object" },
+      },
       links: { type: "object" },
     },
   };
@@ -203,7 +272,7 @@ export function openApiDocument(
   };
   paths["/api/v1/buyers/{orgId}"] = {
     get: {
-      summary: "A buyer, its notice counts and newest notices",
+      summary: "A buyer, its counts, newest notices and newest procurements",
       parameters: [pathParam("orgId", "The buyer's orgId")],
       responses: {
         "200": {
@@ -230,9 +299,10 @@ export function openApiDocument(
   return {
     openapi: "3.1.0",
     info: {
-      title: "UK procurement notices — read API",
+      title: "UK procurement notices and procurements — read API",
       version: "1.0.0",
-      description: "Notices from Find a Tender and Contracts Finder, kept in step by the sync. " +
+      description: "Notices from Find a Tender and Contracts Finder, kept in step by the sync, " +
+        "and procurements compiled from them (one per source and ocid). " +
         "Data published under the Open Government Licence v3.0.",
       license: {
         name: "Open Government Licence v3.0",

@@ -35,21 +35,32 @@ export interface Resource<D extends Document> {
   readonly collection: (db: Db) => Collection<D>;
   /** Filter parameters (the routes add `sort`, `limit` and `cursor`). */
   readonly filters: readonly ParamSpec[];
-  /** Compiles validated filter values to a MongoDB filter (each part served by an index). */
-  readonly toFilter: (values: Readonly<Record<string, ParamValue>>) => Filter<Document>;
+  /**
+   * Compiles validated filter values to a MongoDB filter (each part served by an index);
+   * `now` for filters that depend on the time (a procurement is `open` until its deadline).
+   */
+  readonly toFilter: (values: Readonly<Record<string, ParamValue>>, now: Date) => Filter<Document>;
   readonly sorts: readonly SortSpec[];
   /** `sort` when none is given, e.g. `-published`. */
   readonly defaultSort: string;
   /** Stored fields never shown (bookkeeping). */
   readonly hidden: readonly string[];
-  /** The public form of a document (dates as ISO text, links added). */
-  readonly toPublic: (doc: D) => Record<string, unknown>;
+  /** The public form of a document at `now` (dates as ISO text, links added). */
+  readonly toPublic: (doc: D, now: Date) => Record<string, unknown>;
   /** Columns of the CSV export: header and value of each. */
-  readonly csv: readonly { readonly header: string; readonly value: (doc: D) => unknown }[];
+  readonly csv: readonly {
+    readonly header: string;
+    readonly value: (doc: D, now: Date) => unknown;
+  }[];
   /** Schema of one public item, for the OpenAPI document. */
   readonly itemSchema: Schema;
   /** Fields of the item route's path after `/{name}/`, e.g. `["source", "noticeId"]`. */
   readonly itemKeys: readonly string[];
+  /**
+   * The filter that finds one item from its path fields (an indexed equality).
+   * @default the path fields as an equality filter
+   */
+  readonly itemFilter?: (key: Readonly<Record<string, string>>) => Filter<Document>;
 }
 
 /** `limit` of list routes. */
@@ -91,15 +102,18 @@ export function listParams(resource: AnyResource, paged = true): ParamSpec[] {
 export interface ListRequest {
   readonly values: Readonly<Record<string, ParamValue>>;
   readonly query: Omit<PageQuery, "after" | "limit">;
-  /** Canonical text of the filters and sort, which a cursor is bound to. */
+  /** Canonical text of the resource, filters and sort, which a cursor is bound to. */
   readonly canonical: string;
+  /** The time the request is answered at (time-dependent filters and public forms). */
+  readonly now: Date;
   readonly limit: number;
   readonly after: Position | null;
 }
 
 /**
  * Validates a list request's query string and compiles it (see `params.ts` for what is
- * refused). `paged: false` for exports (no `limit`/`cursor`).
+ * refused). `paged: false` for exports (no `limit`/`cursor`); `now` for the filters that
+ * depend on the time.
  *
  * @example
  * ```ts
@@ -110,29 +124,34 @@ export async function readListRequest(
   resource: AnyResource,
   url: URL,
   paged = true,
+  now: Date = new Date(),
 ): Promise<ListRequest> {
   const values = parseParams(url, listParams(resource, paged));
   checkRanges(resource, values);
   const sortText = String(values.sort ?? resource.defaultSort);
   const descending = sortText.startsWith("-");
   const sort = resource.sorts.find((s) => s.name === sortText.replace(/^-/, ""))!;
-  const canonical = Object.keys(values).filter((k) => k !== "limit" && k !== "cursor").sort()
-    .map((k) => {
-      const v = values[k];
-      return `${k}=${v instanceof Date ? v.toISOString() : String(v)}`;
-    }).join("&") + `&sort=${sortText}`;
+  // the resource's name first: a cursor of one resource is never taken by another
+  const canonical = `${resource.name}?` +
+    Object.keys(values).filter((k) => k !== "limit" && k !== "cursor").sort()
+      .map((k) => {
+        const v = values[k];
+        return `${k}=${v instanceof Date ? v.toISOString() : String(v)}`;
+      }).join("&") +
+    `&sort=${sortText}`;
   const after = typeof values.cursor === "string"
     ? await decodeCursor(values.cursor, canonical)
     : null;
   return {
     values,
     query: {
-      filter: resource.toFilter(values),
+      filter: resource.toFilter(values, now),
       sortField: sort.field(values),
       direction: descending ? -1 : 1,
       exclude: resource.hidden,
     },
     canonical,
+    now,
     limit: typeof values.limit === "number" ? values.limit : 20,
     after,
   };
@@ -206,7 +225,7 @@ export async function listPage<D extends Document>(
 ): Promise<ListAnswer> {
   const { docs, next } = await listDocs(db, resource, request);
   return {
-    items: docs.map((d) => resource.toPublic(d)),
+    items: docs.map((d) => resource.toPublic(d, request.now)),
     next,
     limit: request.limit,
     sort: String(request.values.sort ?? resource.defaultSort),

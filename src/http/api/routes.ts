@@ -6,7 +6,9 @@
  * | `GET /api/v1/{resource}` | a page: `{items, next, limit, sort}` |
  * | `GET /api/v1/{resource}.ndjson` / `.csv` | the whole result, streamed |
  * | `GET /api/v1/notices/{source}/{noticeId}` | one notice |
- * | `GET /api/v1/buyers/{orgId}` | a buyer, its counts and newest notices |
+ * | `GET /api/v1/procurements/{source}/{ocid}` | one procurement, with its timeline |
+ * | `GET /api/v1/procurements/{source}/{ocid}/record` | its OCDS record package (raw releases) |
+ * | `GET /api/v1/buyers/{orgId}` | a buyer, its counts, newest notices and procurements |
  * | `GET /api/v1/sectors` | notices per sector |
  * | `GET /api/v1/openapi.json` | the OpenAPI 3.1 document |
  *
@@ -15,7 +17,7 @@
  *
  * @example
  * ```ts
- * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES] });
+ * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES, PROCUREMENTS] });
  * const res = await api.handle(request, url, db); // null when the path is not the API's
  * ```
  * @module
@@ -26,6 +28,7 @@ import { type AnswerOptions, apiError, apiHeaders, apiJson, badRequest } from ".
 import { readBuyer, type SectorCount, sectorCounts } from "./buyers.ts";
 import { exportResponse } from "./export.ts";
 import { openApiDocument } from "./openapi.ts";
+import { readRecord } from "./record.ts";
 import { BadRequest, parseParams } from "./params.ts";
 import { type AnyResource, listPage, readListRequest } from "./resource.ts";
 
@@ -35,7 +38,7 @@ export interface ApiOptions {
   readonly readToken: string | null;
   /** `Access-Control-Allow-Origin`; `null` → none. */
   readonly corsOrigin: string | null;
-  /** The listable resources (notices; procurements when their collection exists). */
+  /** The listable resources (notices and procurements). */
   readonly resources: readonly AnyResource[];
   /** Current time, epoch ms. */
   readonly now?: () => number;
@@ -68,6 +71,13 @@ function segments(path: string): string[] | null {
     out.push(s);
   }
   return out;
+}
+
+function checkSource(source: string): "fts" | "cf" {
+  if (source !== "fts" && source !== "cf") {
+    throw new BadRequest("source", "source must be fts or cf.");
+  }
+  return source;
 }
 
 /**
@@ -111,7 +121,14 @@ export function createApi(options: ApiOptions): Api {
       noParams(url);
       const lists = options.resources.map((r) => `${PREFIX}/${r.name}`);
       return await apiJson(request, {
-        routes: [...lists, `${PREFIX}/buyers/{orgId}`, `${PREFIX}/sectors`],
+        routes: [
+          ...lists,
+          ...(options.resources.some((r) => r.name === "procurements")
+            ? [`${PREFIX}/procurements/{source}/{ocid}/record`]
+            : []),
+          `${PREFIX}/buyers/{orgId}`,
+          `${PREFIX}/sectors`,
+        ],
         openapi: `${PREFIX}/openapi.json`,
         licence: "Open Government Licence v3.0",
       }, answer);
@@ -137,15 +154,37 @@ export function createApi(options: ApiOptions): Api {
     const [head, ...tail] = parts;
     if (head === "buyers" && tail.length === 1) {
       noParams(url);
-      const buyer = await readBuyer(await db(), tail[0]);
+      const buyer = await readBuyer(await db(), tail[0], new Date(now()));
       return buyer
         ? await apiJson(request, buyer, answer)
         : apiError(404, `No buyer ${tail[0]}.`, answer);
     }
+    if (
+      head === "procurements" && tail.length === 3 && tail[2] === "record" &&
+      options.resources.some((r) => r.name === "procurements")
+    ) {
+      noParams(url);
+      const source = checkSource(tail[0]);
+      const answerRecord = await readRecord(await db(), source, tail[1], url.href);
+      if (!answerRecord.ok) return apiError(404, answerRecord.message, answer);
+      const res = await apiJson(request, answerRecord.package, answer);
+      if (answerRecord.unreadable.length > 0) {
+        // release ids are untrusted text: percent-encoded, a header carries them safely
+        res.headers.set(
+          "x-releases-unreadable",
+          answerRecord.unreadable.map(encodeURIComponent).join(" ").slice(0, 2000),
+        );
+      }
+      if (answerRecord.warnings.length > 0) {
+        res.headers.set("x-record-warnings", String(answerRecord.warnings.length));
+      }
+      return res;
+    }
+    const at = new Date(now());
     for (const resource of options.resources) {
       if (tail.length === 0) {
         if (head === resource.name) {
-          const list = await readListRequest(resource, url);
+          const list = await readListRequest(resource, url, true, at);
           return await apiJson(request, await listPage(await db(), resource, list), answer);
         }
         const format = head === `${resource.name}.ndjson`
@@ -154,21 +193,20 @@ export function createApi(options: ApiOptions): Api {
           ? "csv"
           : null;
         if (format) {
-          const list = await readListRequest(resource, url, false);
+          const list = await readListRequest(resource, url, false, at);
           return exportResponse(await db(), resource, list, format, apiHeaders(answer));
         }
       }
       if (head === resource.name && tail.length === resource.itemKeys.length) {
         noParams(url);
         const key = Object.fromEntries(resource.itemKeys.map((k, i) => [k, tail[i]]));
-        if ("source" in key && key.source !== "fts" && key.source !== "cf") {
-          throw new BadRequest("source", "source must be fts or cf.");
-        }
-        const doc = await resource.collection(await db()).findOne(key, {
-          projection: Object.fromEntries(resource.hidden.map((f) => [f, 0])),
-        });
+        if ("source" in key) checkSource(key.source);
+        const doc = await resource.collection(await db()).findOne(
+          resource.itemFilter?.(key) ?? key,
+          { projection: Object.fromEntries(resource.hidden.map((f) => [f, 0])) },
+        );
         return doc
-          ? await apiJson(request, resource.toPublic(doc), answer)
+          ? await apiJson(request, resource.toPublic(doc, at), answer)
           : apiError(404, `No ${resource.singular} ${tail.join("/")}.`, answer);
       }
     }
