@@ -21,10 +21,10 @@ import { readBuyerFacts } from "./api/buyers.ts";
 import { NOTICE_STATUSES, noticePagePath, noticePath, NOTICES } from "./api/notice_resource.ts";
 import { BadRequest, parseParams } from "./api/params.ts";
 import { listDocs, readListRequest } from "./api/resource.ts";
+import { isSourceId, SOURCE_CATALOG, SOURCE_IDS } from "../sources/catalog.ts";
 import { html, type SafeHtml, safeUrl } from "./html.ts";
 import { layout, noticeType, noticeTypeKey, pageStyleHash } from "./layout.ts";
 import { htmlPage } from "./respond.ts";
-import { SOURCE_NAMES } from "./status.ts";
 
 /** A notice's phase for people, from its status, stage and deadline. */
 export type Phase = "open" | "closed" | "awarded" | "planned" | "cancelled" | "amended" | "other";
@@ -86,7 +86,7 @@ function resultItem(doc: ContractDoc, now: number): SafeHtml {
       <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
         doc.noticeType,
         doc.stage,
-      )}</span><span>${SOURCE_NAMES[doc.source]}</span>${doc.buyerOrg
+      )}</span><span>${SOURCE_CATALOG[doc.source].label}</span>${doc.buyerOrg
         ? html`<span><a href="${`/explore/buyers/${encodeURIComponent(doc.buyerOrg)}`}">${
           doc.buyerName ?? doc.buyerOrg
         }</a></span>`
@@ -164,7 +164,14 @@ ${field("Published to", "publishedTo", v("publishedTo"), "date")}
 </div>`;
   return html`<form class="search" method="get" action="/explore" role="search">
 ${field("Words", "q", v("q"), "search", { placeholder: "e.g. road maintenance Leeds", wide: true })}
-${select("Source", "source", v("source"), [["fts", "Find a Tender"], ["cf", "Contracts Finder"]])}
+${
+    select(
+      "Source",
+      "source",
+      v("source"),
+      SOURCE_IDS.map((id) => [id, SOURCE_CATALOG[id].label] as const),
+    )
+  }
 ${select("Status", "status", v("status"), NOTICE_STATUSES.map((s) => [s, s] as const))}
 ${select("Sector", "sector", v("sector"), SECTORS.map((s) => [s.slug, s.label] as const))}
 ${
@@ -262,7 +269,7 @@ async function noticePage(
   noticeId: string,
   now: number,
 ): Promise<Response> {
-  if (source !== "fts" && source !== "cf") return notFound(`No source ${source}.`);
+  if (!isSourceId(source)) return notFound(`No source ${source}.`);
   const doc = await NOTICES.collection(db).findOne({ source, noticeId });
   if (!doc) return notFound(`No notice ${source}/${noticeId} is stored.`);
   const timeline = await NOTICES.collection(db).find({ ocid: doc.ocid })
@@ -287,7 +294,7 @@ async function noticePage(
       <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
         doc.noticeType,
         doc.stage,
-      )}</span><span>${SOURCE_NAMES[doc.source]} ${doc.noticeId}</span></div>
+      )}</span><span>${SOURCE_CATALOG[doc.source].label} ${doc.noticeId}</span></div>
       ${noticeTypeKey()}
       <div class="panel">
       <dl id="facts">

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Db } from "mongodb";
-import type { SourceId } from "../config.ts";
+import { SOURCE_CATALOG, type SourceId } from "../sources/catalog.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
@@ -26,12 +26,6 @@ import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
 import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
 import { clause } from "../text.ts";
-
-/** Names of the sources for people. */
-export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
-  fts: "Find a Tender",
-  cf: "Contracts Finder",
-});
 
 /** A run as the status shows it. */
 export interface RunSummary {
@@ -300,7 +294,7 @@ export function summariseSource(
   const watermark = mainState?.watermark ?? null;
   return {
     source,
-    name: SOURCE_NAMES[source],
+    name: SOURCE_CATALOG[source].label,
     verdict,
     reason,
     main,

@@ -11,15 +11,13 @@
  * ```
  * @module
  */
-import { DATA_BEGINS, SOURCE_IDS, type SourceId } from "../config.ts";
+import { isSourceId, SOURCE_CATALOG, SOURCE_IDS, type SourceId } from "../sources/catalog.ts";
 import { errorText, getLog } from "../log.ts";
 import type { EngineDeps, RunRequest } from "../sync/engine.ts";
 import { runSync } from "../sync/engine.ts";
 import { leaseHolder } from "../sync/lease.ts";
 import { retryQuarantine } from "../sync/quarantine_retry.ts";
 import { json, problem } from "./respond.ts";
-
-export { DATA_BEGINS } from "../config.ts";
 
 /** A parameter problem, answered with 400. */
 export class BadRequest extends Error {
@@ -43,7 +41,7 @@ function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {
 
 function sourceParam(value: string | null, all: readonly SourceId[]): readonly SourceId[] {
   if (value === null || value === "all") return all;
-  if ((SOURCE_IDS as readonly string[]).includes(value)) return [value as SourceId];
+  if (isSourceId(value)) return [value];
   throw new BadRequest(
     `source must be ${SOURCE_IDS.join(", ")} or all, not ${JSON.stringify(value)}.`,
   );
@@ -94,11 +92,12 @@ export function parseBackfill(
 ): { readonly source: SourceId; readonly range: { from: Date; to: Date | null } } {
   onlyParams(params, ["source", "from", "to"]);
   const sourceText = params.get("source");
-  if (sourceText === null) throw new BadRequest("source is required: fts or cf.");
-  if (!(SOURCE_IDS as readonly string[]).includes(sourceText)) {
-    throw new BadRequest(`source must be fts or cf, not ${JSON.stringify(sourceText)}.`);
+  const either = SOURCE_IDS.join(" or ");
+  if (sourceText === null) throw new BadRequest(`source is required: ${either}.`);
+  if (!isSourceId(sourceText)) {
+    throw new BadRequest(`source must be ${either}, not ${JSON.stringify(sourceText)}.`);
   }
-  const source = sourceText as SourceId;
+  const source = sourceText;
   const fromText = params.get("from");
   if (fromText === null) throw new BadRequest("from is required, e.g. from=2026-01-01.");
   const from = parseDateParam("from", fromText);
@@ -108,8 +107,9 @@ export function parseBackfill(
     throw new BadRequest(to ? "from must be before to." : "from must be in the past.");
   }
   if (to && to.getTime() > now + 60_000) throw new BadRequest("to must not be in the future.");
-  if (from < new Date(`${DATA_BEGINS[source]}T00:00:00Z`)) {
-    throw new BadRequest(`${source} data begins ${DATA_BEGINS[source]}: from must not be earlier.`);
+  const begins = SOURCE_CATALOG[source].dataBegins;
+  if (from < new Date(`${begins}T00:00:00Z`)) {
+    throw new BadRequest(`${source} data begins ${begins}: from must not be earlier.`);
   }
   return { source, range: { from, to } };
 }

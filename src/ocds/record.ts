@@ -46,15 +46,15 @@
  * @example
  * ```ts
  * import { compileRecord, recordPackage } from "./record.ts";
- * const ocid = "ocds-b5fd17-1";
+ * const ocid = "ocds-213czf-1";
  * const record = compileRecord(ocid, [
  *   { ocid, id: "a-2", date: "2025-01-02T00:00:00Z", awards: [{ id: "1", status: "active" }] },
  *   { ocid, id: "a-1", date: "2025-01-01T00:00:00Z", tender: { title: "Roads" } },
  * ]);
  * record.compiledRelease?.tender; // { title: "Roads" }
- * record.compiledRelease?.id; // "ocds-b5fd17-1-2025-01-02T00:00:00Z"
+ * record.compiledRelease?.id; // "ocds-213czf-1-2025-01-02T00:00:00Z"
  * recordPackage([record], {
- *   uri: "https://example.org/api/v1/procurements/cf/ocds-b5fd17-1/record",
+ *   uri: "https://example.org/api/v1/procurements/cf/ocds-213czf-1/record",
  *   publisher: { name: "Contracts Finder" },
  * }).publishedDate; // "2025-01-02T00:00:00Z"
  * ```
@@ -205,7 +205,7 @@ export interface CompileOptions {
  * @example
  * ```ts
  * import { compileRecord } from "./record.ts";
- * const ocid = "ocds-h6vhtk-0001";
+ * const ocid = "ocds-213czf-0001";
  * const r = compileRecord(ocid, [
  *   { ocid, id: "2", date: "2026-02-01T00:00:00Z", tender: { items: [{ id: "1", quantity: 2 }] } },
  *   { ocid, id: "1", date: "2026-01-01T00:00:00Z", tender: { items: [{ id: "1", unit: "t" }] } },
@@ -302,7 +302,7 @@ export interface RecordPackage {
  * @example
  * ```ts
  * import { compileRecord, recordPackage } from "./record.ts";
- * const ocid = "ocds-h6vhtk-0001";
+ * const ocid = "ocds-213czf-0001";
  * const record = compileRecord(ocid, [{ ocid, id: "1", date: "2026-01-01T00:00:00Z" }]);
  * const pkg = recordPackage([record], { uri: "https://x.org/r", publisher: { name: "FTS" } });
  * pkg.records[0].compiledRelease?.tag; // ["compiled"]

@@ -28,6 +28,7 @@ import { exportResponse } from "./export.ts";
 import { openApiDocument } from "./openapi.ts";
 import { BadRequest, parseParams } from "./params.ts";
 import { type AnyResource, listPage, readListRequest } from "./resource.ts";
+import { isSourceId, SOURCE_IDS } from "../../sources/catalog.ts";
 
 /** What the API needs. */
 export interface ApiOptions {
@@ -161,8 +162,8 @@ export function createApi(options: ApiOptions): Api {
       if (head === resource.name && tail.length === resource.itemKeys.length) {
         noParams(url);
         const key = Object.fromEntries(resource.itemKeys.map((k, i) => [k, tail[i]]));
-        if ("source" in key && key.source !== "fts" && key.source !== "cf") {
-          throw new BadRequest("source", "source must be fts or cf.");
+        if ("source" in key && !isSourceId(key.source)) {
+          throw new BadRequest("source", `source must be ${SOURCE_IDS.join(" or ")}.`);
         }
         const doc = await resource.collection(await db()).findOne(key, {
           projection: Object.fromEntries(resource.hidden.map((f) => [f, 0])),
