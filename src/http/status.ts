@@ -19,6 +19,7 @@ import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import { listRemapJobs, type RemapJobDoc } from "../db/remap_state.ts";
 import { type RemapProgress, remapProgress } from "../sync/remap.ts";
+import { shareDone } from "../sync/advance.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { instancesOf } from "../db/instances.ts";
 import type { StaleIndex } from "../db/indexes.ts";
@@ -63,7 +64,7 @@ export interface StreamStatus {
   readonly rangeTo: Date | null;
   readonly window: DateWindow | null;
   readonly watermark: Date | null;
-  /** Share of the range done, 0–1. */
+  /** Share of the range done, 0–1 (`shareDone` in `src/sync/advance.ts`). */
   readonly progress: number;
   readonly totals: SyncStateDoc["totals"];
   readonly lastSuccessAt: Date | null;
@@ -167,33 +168,6 @@ export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
   }));
 }
 
-/**
- * Share of a stream's date range done: (position − rangeFrom) / (end − rangeFrom), where the
- * position is the later of the current window's start and the watermark, and the end is
- * `rangeTo` or now. A main stream in incremental mode is done.
- *
- * @example
- * ```ts
- * streamProgress(state, Date.now()); // 0.42
- * ```
- */
-export function streamProgress(
-  state: Pick<SyncStateDoc, "kind" | "mode" | "rangeFrom" | "rangeTo" | "window" | "watermark">,
-  now: number,
-): number {
-  if (state.kind === "main" && state.mode === "incremental") return 1;
-  // a range read to its end (an open-ended one ends at its last run's now): done
-  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
-  const from = state.rangeFrom.getTime();
-  const end = state.rangeTo?.getTime() ?? now;
-  if (end <= from) return 1;
-  const position = Math.max(
-    state.window?.from.getTime() ?? from,
-    state.watermark?.getTime() ?? from,
-  );
-  return Math.min(1, Math.max(0, (position - from) / (end - from)));
-}
-
 function stream(state: SyncStateDoc, now: number): StreamStatus {
   return {
     stream: state._id,
@@ -204,7 +178,7 @@ function stream(state: SyncStateDoc, now: number): StreamStatus {
     rangeTo: state.rangeTo,
     window: state.window,
     watermark: state.watermark,
-    progress: streamProgress(state, now),
+    progress: shareDone(state, now),
     totals: state.totals,
     lastSuccessAt: state.lastSuccessAt,
     lastError: state.lastError,

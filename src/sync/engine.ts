@@ -87,7 +87,7 @@ export interface Progress {
   readonly window: DateWindow | null;
   /** Where the run is, when not a date window (a re-mapping's last release key). */
   readonly at?: string;
-  /** Share of the stream's date range done, 0–1. */
+  /** Share of the stream's date range done, 0–1, as `/status` shows it (`shareDone`). */
   readonly done: number;
 }
 
@@ -378,7 +378,8 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
       releases: figures.releases,
       elapsedMs: clock.now() - ctx.startedAt,
       window: next.position?.window ?? null,
-      done: shareDone(state, next.position?.window ?? null, upper),
+      // the formula /status and the dashboard use, on the state just saved
+      done: shareDone({ ...state, window: next.position?.window ?? null }, upper.getTime()),
     });
     if (next.position === null) return { outcome: "caught-up", at: null };
     position = next.position;
