@@ -32,9 +32,9 @@
 import type { Config } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
 import { runsCollection } from "../db/runs.ts";
-import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
+import { NotReady, toErrorStatus } from "./errors.ts";
 import { nextCronTick, parseCron } from "../cron_schedule.ts";
 import { NOTICES } from "./api/notice_resource.ts";
 import { createApi } from "./api/routes.ts";
@@ -86,8 +86,6 @@ export interface App {
   /** Resolves when every run started through the triggers has ended. */
   idle(): Promise<void>;
 }
-
-class NotReady extends Error {}
 
 /** Every route, for the `404` answer (which never repeats the path it was asked). */
 const ROUTE_LIST = "GET /health, GET /status, GET /, GET /explore, GET /api/v1 (see " +
@@ -266,17 +264,20 @@ export function createApp(deps: AppDeps): App {
         ? new Response(null, { status: response.status, headers: response.headers })
         : response;
     } catch (error) {
+      const status = toErrorStatus(error);
       if (error instanceof NotReady) {
         return problem(
-          503,
+          status,
           "The database is not ready yet (starting, or unreachable); try again in a few " +
             // a start-up problem (a missing setting) names no host: say it; driver errors do
             `seconds.${deps.problem?.() ? ` ${deps.problem()}` : ""}`,
           { "retry-after": "5" },
         );
       }
+      // a caller's mistake a route did not answer itself: its message is for the caller
+      if (status < 500) return problem(status, (error as Error).message);
       const text = errorText(error);
-      if (isDatabaseUnavailable(error)) {
+      if (status === 503) {
         log.warn(`${request.method} ${route}: the database is unreachable: ${text}`);
         return problem(
           503,

@@ -20,6 +20,7 @@ import { SECTORS } from "../ocds/cpv.ts";
 import { readBuyerFacts } from "./api/buyers.ts";
 import { NOTICE_STATUSES, noticePagePath, noticePath, NOTICES } from "./api/notice_resource.ts";
 import { BadRequest, parseParams } from "./api/params.ts";
+import { toErrorStatus } from "./errors.ts";
 import { listDocs, readListRequest } from "./api/resource.ts";
 import { isSourceId, SOURCE_CATALOG, SOURCE_IDS } from "../sources/catalog.ts";
 import { html, type SafeHtml, safeUrl } from "./html.ts";
@@ -233,9 +234,9 @@ async function searchPage(url: URL, db: () => Promise<Db>, now: number): Promise
         : html``}</nav>
     `;
   } catch (error) {
-    if (!(error instanceof BadRequest)) throw error;
-    status = 400;
-    results = html`<p class="error" id="bad-input">${error.message}</p>`;
+    status = toErrorStatus(error);
+    if (status >= 500) throw error; // the app answers it (503 or 500) and logs it
+    results = html`<p class="error" id="bad-input">${(error as Error).message}</p>`;
   }
   const body = html`<h2>Search notices</h2>${searchForm(url)}${results}`;
   return htmlPage(

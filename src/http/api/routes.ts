@@ -22,11 +22,12 @@
  */
 import type { Db } from "mongodb";
 import { timingSafeEqual } from "../auth.ts";
-import { type AnswerOptions, apiError, apiHeaders, apiJson, badRequest } from "./answer.ts";
+import { type AnswerOptions, apiError, apiHeaders, apiJson } from "./answer.ts";
 import { readBuyer, type SectorCount, sectorCounts } from "./buyers.ts";
 import { exportResponse } from "./export.ts";
 import { openApiDocument } from "./openapi.ts";
 import { BadRequest, parseParams } from "./params.ts";
+import { toErrorStatus } from "../errors.ts";
 import { type AnyResource, listPage, readListRequest } from "./resource.ts";
 import { isSourceId, SOURCE_IDS } from "../../sources/catalog.ts";
 
@@ -205,8 +206,10 @@ export function createApi(options: ApiOptions): Api {
       try {
         return await route(request, url, db);
       } catch (error) {
-        if (error instanceof BadRequest) return badRequest(error, answer);
-        throw error;
+        const status = toErrorStatus(error);
+        if (status >= 500) throw error; // the app answers it (503 or 500) and logs it
+        const parameter = error instanceof BadRequest ? error.parameter : null;
+        return apiError(status, (error as Error).message, answer, parameter);
       }
     },
   };
