@@ -21,6 +21,7 @@
  * @module
  */
 import type { ClientSession, Db, MongoClient, TransactionOptions } from "mongodb";
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 
 /**
  * Thrown by a transaction's work when a write did not find what the transaction read (a
@@ -174,7 +175,7 @@ async function commit(session: ClientSession, maxAttempts: number): Promise<void
  */
 function retryable(error: unknown): boolean {
   return error instanceof TransactionConflict || hasLabel(error, "TransientTransactionError") ||
-    (error as { code?: unknown })?.code === 11000;
+    isDuplicateKeyError(error);
 }
 
 function hasLabel(error: unknown, label: string): boolean {
