@@ -31,6 +31,7 @@
  */
 import type { Config } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
+import { trimTrailingSlashes } from "../text.ts";
 import { runsCollection } from "../db/runs.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
@@ -46,8 +47,6 @@ import { htmlPage, json, problem } from "./respond.ts";
 import { readStatus, type StatusWarning } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
 
-export { json } from "./respond.ts";
-
 /** What the app needs. */
 export interface AppDeps {
   readonly config: Pick<
@@ -62,13 +61,21 @@ export interface AppDeps {
   >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
-  /** Current time, epoch ms (default `Date.now`). */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now}
+   */
   readonly now?: () => number;
-  /** How long a request waits for `ready` before answering 503 (default 10 s). */
+  /**
+   * How long a request waits for `ready` before answering 503, in ms.
+   *
+   * @default {10000}
+   */
   readonly readyTimeoutMs?: number;
   /**
    * How long the dashboard's data is reused, in ms.
-   * @default 5000
+   * @default {5000}
    */
   readonly dashboardTtlMs?: number;
   /**
@@ -222,7 +229,7 @@ export function createApp(deps: AppDeps): App {
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    const path = url.pathname.length > 1 ? trimTrailingSlashes(url.pathname) : url.pathname;
     /** The route as logs and answers name it (a run id is the caller's text: not echoed). */
     let route = path;
     try {
@@ -294,16 +301,4 @@ export function createApp(deps: AppDeps): App {
   };
 
   return { handler, idle: () => triggers.idle() };
-}
-
-/**
- * The request handler alone (see {@linkcode createApp}).
- *
- * @example
- * ```ts
- * Deno.serve(createHandler({ config, ready: () => engine }));
- * ```
- */
-export function createHandler(deps: AppDeps): (request: Request) => Promise<Response> {
-  return createApp(deps).handler;
 }
