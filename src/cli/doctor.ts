@@ -33,9 +33,17 @@ export interface Check {
 
 /** Options of {@linkcode runDoctor}. */
 export interface DoctorOptions {
-  /** The `fetch` the API checks use (default: the global one). */
+  /**
+   * The `fetch` the API checks use.
+   *
+   * @default {globalThis.fetch}
+   */
   readonly fetch?: typeof fetch;
-  /** Current time, epoch ms (default `Date.now()`). */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now()}
+   */
   readonly now?: number;
 }
 

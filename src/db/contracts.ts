@@ -83,7 +83,7 @@ export interface WriteContractsOptions {
    * first stored under this key counts as new again when the same page is stored again, so a
    * page retried after a crash still reports the notices it added, and a page replayed after
    * its cursor moved reports none.
-   * @default null
+   * @default {null}
    */
   readonly pageKey?: string | null;
 }

@@ -75,11 +75,11 @@ export function transactionsSupported(db: Db): Promise<boolean> {
 
 /** Options of {@linkcode inTransaction}. */
 export interface InTransactionOptions {
-  /** Names the work in errors, e.g. `"Page of fts"`. @default "A transaction" */
+  /** Names the work in errors, e.g. `"Page of fts"`. @default {"A transaction"} */
   readonly what?: string;
-  /** Attempts before giving up. @default 8 */
+  /** Attempts before giving up. @default {8} */
   readonly maxAttempts?: number;
-  /** First wait between attempts, in ms; doubles per attempt, with jitter. @default 50 */
+  /** First wait between attempts, in ms; doubles per attempt, with jitter. @default {50} */
   readonly retryBaseMs?: number;
 }
 

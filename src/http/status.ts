@@ -127,12 +127,23 @@ export interface StatusOptions {
   readonly schedule: string;
   readonly intervalMs: number;
   readonly now: number;
-  /** `STORAGE_LIMIT`, in bytes. */
-  /** @default {536870912} (512 MB, an Atlas free cluster) */
+  /**
+   * `STORAGE_LIMIT`, in bytes (512 MB, an Atlas free cluster, by default).
+   *
+   * @default {536870912}
+   */
   readonly storageLimitBytes?: number;
-  /** Runs listed per source (default 10). */
+  /**
+   * Runs listed per source.
+   *
+   * @default {10}
+   */
   readonly runs?: number;
-  /** How long finished range backfills stay listed, ms (default: always). */
+  /**
+   * How long finished range backfills stay listed, in ms; absent: always.
+   *
+   * @default {undefined}
+   */
   readonly finishedBackfillsShownMs?: number;
   /** Found at start-up (stale indexes, KV settings); shown as they are. */
   readonly warnings?: readonly StatusWarning[];

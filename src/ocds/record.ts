@@ -189,7 +189,7 @@ export interface CompiledRecord {
 export interface CompileOptions {
   /**
    * Merge rules; another schema's (an extension's, a test schema's) can be given.
-   * @default OCDS_MERGE_RULES
+   * @default {OCDS_MERGE_RULES}
    */
   readonly rules?: MergeRules;
 }
@@ -258,17 +258,28 @@ export interface RecordPackageOptions {
   readonly publisher: Publisher;
   /**
    * When the package's content last changed. The default is never the wall clock, so the same
-   * releases always give the same package.
-   * @default the newest `date` of the records' releases
+   * releases always give the same package: the newest `date` of the records' releases.
+   *
+   * @default {undefined}
    */
   readonly publishedDate?: string;
-  /** Licence URL of the data. @default absent (left out of the package) */
+  /**
+   * Licence URL of the data; absent: left out of the package.
+   *
+   * @default {undefined}
+   */
   readonly license?: string;
-  /** Publication policy URL. @default absent (left out of the package) */
+  /**
+   * Publication policy URL; absent: left out of the package.
+   *
+   * @default {undefined}
+   */
   readonly publicationPolicy?: string;
   /**
-   * URLs of the `extension.json` of the extensions the releases use.
-   * @default absent (left out of the package)
+   * URLs of the `extension.json` of the extensions the releases use; absent: left out of the
+   * package.
+   *
+   * @default {undefined}
    */
   readonly extensions?: readonly string[];
 }

@@ -20,7 +20,7 @@ export interface AnswerOptions {
   readonly private: boolean;
   /**
    * Seconds a client or proxy may reuse an answer.
-   * @default 60
+   * @default {60}
    */
   readonly maxAgeSeconds?: number;
 }

@@ -39,11 +39,15 @@ export interface ApiOptions {
   readonly corsOrigin: string | null;
   /** The listable resources (notices; procurements when their collection exists). */
   readonly resources: readonly AnyResource[];
-  /** Current time, epoch ms. */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now}
+   */
   readonly now?: () => number;
   /**
    * How long `/api/v1/sectors` is reused (its aggregation grows with the data), in ms.
-   * @default 60000
+   * @default {60000}
    */
   readonly sectorsTtlMs?: number;
 }
