@@ -7,9 +7,9 @@
  * (`kingfisher_scrapy/spiders/united_kingdom_fts.py`). Each API's host and OCID prefix are
  * written in this file only (`tests/sources/catalog_test.ts` greps `src/` to keep it so).
  *
- * The facts and the quirks below come from the APIs' documentation, their issue trackers and
- * real pages (see `docs/` and `../shared/data`); a quirk is written next to the fact it
- * bends.
+ * The facts and the quirks below come from the APIs' documentation (`docs` of each entry),
+ * the open-source scrapers that read them, and real pages (the replay fixtures); a quirk is
+ * written next to the fact it bends.
  *
  * @example
  * ```ts
@@ -79,7 +79,7 @@ const FTS: SourceFacts = {
   origin: "https://www.find-tender.service.gov.uk",
   // One notice is `…/ocdsReleasePackages/{noticeId}`, a process `…/{ocid}`; we only search.
   path: "/api/1.0/ocdsReleasePackages",
-  docs: "https://www.find-tender.service.gov.uk/Developer/Documentation",
+  docs: "https://www.find-tender.service.gov.uk/apidocumentation/1.0/GET-ocdsReleasePackages",
   params: (window, limit, cursor) => {
     // `updatedFrom`/`updatedTo` are read as UK wall-clock time (`YYYY-MM-DDTHH:MM:SS`,
     // Europe/London; see `windows.ts`). `stages` is never sent: it is reported to drop
@@ -90,7 +90,10 @@ const FTS: SourceFacts = {
       ["updatedTo", window.to],
       ["limit", String(limit)],
     ];
-    // `links.next` carries a base64 cursor (`updatedFrom=…|updatedTo=…|nextCursor=N`).
+    // `links.next` carries a base64 cursor (`updatedFrom=…|updatedTo=…|nextCursor=N`). In
+    // mid-2026 some full pages came without `links.next`: `ocds_source.ts` reads the rest of
+    // the window rather than trust them. Bodies with `1e9999` or ` 000,` are not valid JSON:
+    // `json_repair.ts` mends them.
     if (cursor !== null) params.push(["cursor", cursor]);
     return params;
   },
@@ -118,7 +121,8 @@ const CF: SourceFacts = {
   label: "Contracts Finder",
   origin: "https://www.contractsfinder.service.gov.uk",
   path: "/Published/Notices/OCDS/Search",
-  docs: "https://www.contractsfinder.service.gov.uk/apidocumentation",
+  docs:
+    "https://www.contractsfinder.service.gov.uk/apidocumentation/Notices/1/GET-Published-Notice-OCDS-Search",
   params: (window, limit, cursor) => {
     // `publishedFrom`/`publishedTo` in ISO 8601; answers' dates are UK local time (`Z` in
     // winter, `+01:00` in summer), so we send Europe/London wall clock as for FTS.
@@ -128,7 +132,8 @@ const CF: SourceFacts = {
       ["stages", CF_STAGES],
       ["limit", String(limit)],
     ];
-    // The cursor decodes to `publishedFrom|publishedTo|limit|nextCursor=N`.
+    // The cursor decodes to `publishedFrom|publishedTo|limit|nextCursor=N`. Bodies may carry
+    // ISO-8859-1 bytes (`decode.ts`); a release id is `{noticeGuid}-{sequence}` (`notice.ts`).
     if (cursor !== null) params.push(["cursor", cursor]);
     return params;
   },
