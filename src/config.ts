@@ -13,6 +13,7 @@
 
 import { checkCron, CRON_FORM, cronIntervalMs, parseCron } from "./cron_schedule.ts";
 import { RETENTION_RULES, type RetentionSetting } from "./retention_rules.ts";
+import { SOURCE_CATALOG, SOURCE_IDS, type SourceId } from "./sources/catalog.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, most verbose first. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -27,16 +28,7 @@ export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
 /** One of {@linkcode LOG_FORMATS}. */
 export type LogFormat = typeof LOG_FORMATS[number];
 
-/** The sources the product syncs. */
-export const SOURCE_IDS = ["fts", "cf"] as const;
-/** `"fts"` (Find a Tender) or `"cf"` (Contracts Finder). */
-export type SourceId = typeof SOURCE_IDS[number];
-
-/** Where each source's data begins; a start date or backfill before it would read nothing. */
-export const DATA_BEGINS: Readonly<Record<SourceId, string>> = Object.freeze({
-  fts: "2021-01-01",
-  cf: "2014-01-01",
-});
+export { SOURCE_IDS, type SourceId } from "./sources/catalog.ts";
 
 /** Where a source's first backfill starts: a fixed instant, or a span before "now". */
 export type StartDate =
@@ -406,15 +398,16 @@ class Reader {
     const raw = this.#raw({ name, default: def, form, description });
     const text = raw ?? def;
     const fallback: StartDate = { kind: "ago", ms: parseDuration("90d")! };
-    const begins = Date.parse(`${DATA_BEGINS[source]}T00:00:00Z`);
+    const { dataBegins } = SOURCE_CATALOG[source];
+    const begins = Date.parse(`${dataBegins}T00:00:00Z`);
     const ago = parseDuration(text);
     if (ago !== null) {
       if (this.now - ago < begins) {
         const most = Math.floor((this.now - begins) / 86_400_000);
         this.problems.push(
           `${name}=${JSON.stringify(text)} reaches back before the ${source} data begins ` +
-            `(${DATA_BEGINS[source]}): expected a span of at most ${most}d today, or a date ` +
-            `such as ${DATA_BEGINS[source]} for everything.`,
+            `(${dataBegins}): expected a span of at most ${most}d today, or a date ` +
+            `such as ${dataBegins} for everything.`,
         );
         return fallback;
       }
@@ -425,14 +418,14 @@ class Reader {
     if (at.getTime() < begins) {
       this.problems.push(
         `${name}=${JSON.stringify(text)} is before the ${source} data begins: expected ` +
-          `${DATA_BEGINS[source]} or later, or a span before now such as 90d.`,
+          `${dataBegins} or later, or a span before now such as 90d.`,
       );
       return fallback;
     }
     if (at.getTime() > this.now) {
       this.problems.push(
         `${name}=${JSON.stringify(text)} is in the future: expected a date before now (from ` +
-          `${DATA_BEGINS[source]}), or a span before now such as 90d.`,
+          `${dataBegins}), or a span before now such as 90d.`,
       );
       return fallback;
     }
@@ -458,37 +451,42 @@ function readUtcDate(text: string): Date | null {
 
 function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceConfig {
   const P = id.toUpperCase();
-  const fts = id === "fts";
-  const label = fts ? "Find a Tender" : "Contracts Finder";
+  const { label, origin, defaults, windowNote, dataBegins } = SOURCE_CATALOG[id];
   const source: SourceConfig = {
     baseUrl: r.origin(
       `${P}_BASE_URL`,
-      fts ? "https://www.find-tender.service.gov.uk" : "https://www.contractsfinder.service.gov.uk",
+      origin,
       `${label} API origin; the client appends the documented path.`,
     ),
     windowMs: r.duration(
       `${P}_WINDOW`,
-      fts ? "6h" : "15d",
+      defaults.window,
       60_000,
-      `Length of one ${label} date window (long FTS windows lose releases).`,
+      `Length of one ${label} date window (${windowNote}).`,
     ),
     overlapMs: r.duration(
       `${P}_OVERLAP`,
-      fts ? "30m" : "1h",
+      defaults.overlap,
       0,
       `Overlap of consecutive ${label} windows, so boundaries and clock changes lose nothing.`,
     ),
-    pageSize: r.integer(`${P}_PAGE_SIZE`, 100, 1, 100, `${label} page size (\`limit\`).`),
+    pageSize: r.integer(
+      `${P}_PAGE_SIZE`,
+      defaults.pageSize,
+      1,
+      100,
+      `${label} page size (\`limit\`).`,
+    ),
     rateLimit: Object.freeze(
       r.rate(
         `${P}_RATE_LIMIT`,
-        fts ? "12/120s" : "30/60s",
+        defaults.rateLimit,
         `${label} request budget per process (rolling window).`,
       ),
     ),
     throttleWaitMs: r.duration(
       `${P}_THROTTLE_WAIT`,
-      fts ? "30s" : "5m",
+      defaults.throttleWait,
       0,
       `Wait after a ${label} throttling answer without \`Retry-After\`.`,
     ),
@@ -497,10 +495,8 @@ function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceCo
         `${P}_START_DATE`,
         "90d",
         id,
-        `Where the first ${label} backfill starts (${
-          fts ? "data begins 2021-01-01" : "data begins 2014-01-01"
-        }); the default fits a free-tier database. Unset with the embedded database: ` +
-          "DEV_FIRST_SYNC_SPAN.",
+        `Where the first ${label} backfill starts (data begins ${dataBegins}); the default ` +
+          "fits a free-tier database. Unset with the embedded database: DEV_FIRST_SYNC_SPAN.",
       ),
       r.isSet(`${P}_START_DATE`) ? null : devSpanMs,
     ),
@@ -509,7 +505,7 @@ function readSource(r: Reader, id: SourceId, devSpanMs: number | null): SourceCo
     r.problems.push(
       `${P}_OVERLAP (${seconds(source.overlapMs)}) must be shorter than ${P}_WINDOW ` +
         `(${seconds(source.windowMs)}): consecutive windows would never move forward; expected ` +
-        `an overlap such as ${fts ? "30m" : "1h"}, well under the window.`,
+        `an overlap such as ${defaults.overlap}, well under the window.`,
     );
   }
   return Object.freeze(source);
@@ -655,10 +651,11 @@ function readAll(r: Reader): Config {
       "Longest Retry-After honoured; a longer one is cut to this, and the source shows as " +
         "throttled until then.",
     ),
-    sources: Object.freeze({
-      fts: readSource(r, "fts", devFirstSync?.spanMs ?? null),
-      cf: readSource(r, "cf", devFirstSync?.spanMs ?? null),
-    }),
+    sources: Object.freeze(
+      Object.fromEntries(
+        SOURCE_IDS.map((id) => [id, readSource(r, id, devFirstSync?.spanMs ?? null)]),
+      ) as Record<SourceId, SourceConfig>,
+    ),
     sync: Object.freeze({
       sources: r.sourceList("SYNC_SOURCES", "fts,cf", "Sources the cron syncs (comma-separated)."),
       budgetMs: r.duration(

@@ -181,12 +181,12 @@ function visibleRecord(record: LogRecord): LogRecord {
 export interface SinkOptions {
   /**
    * The line format.
-   * @default "json"
+   * @default {"json"}
    */
   readonly format?: LineFormat;
   /**
    * Colours in pretty lines (off where `NO_COLOR` is set).
-   * @default true
+   * @default {true}
    */
   readonly colour?: boolean;
 }
@@ -213,17 +213,21 @@ export interface LoggingOptions {
   readonly level: LogLevel;
   /**
    * Line format; `auto` is resolved by {@linkcode resolveLogFormat} against the console.
-   * @default "json"
+   * @default {"json"}
    */
   readonly format?: LogFormat;
   /**
    * Whether the process runs on Deno Deploy (`auto` then means JSON).
-   * @default false
+   * @default {false}
    */
   readonly deploy?: boolean;
   /** Extra values to redact (the MongoDB URI's password, tokens). */
   readonly secrets?: Iterable<string | null | undefined>;
-  /** Where lines go; `console.log` by default. */
+  /**
+   * Where lines go.
+   *
+   * @default {console.log}
+   */
   readonly write?: (line: string) => void;
 }
 

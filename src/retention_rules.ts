@@ -16,6 +16,7 @@
  * ```
  * @module
  */
+import { SOURCE_IDS } from "./sources/catalog.ts";
 
 /** One collection's retention. */
 export interface RetentionRule {
@@ -59,7 +60,7 @@ export const RETENTION_RULES = [
     setting: "RETAIN_RUNS",
     collection: "sync_runs",
     field: "startedAt",
-    scope: { source: { $in: ["fts", "cf"] } },
+    scope: { source: { $in: [...SOURCE_IDS] } },
     description: "Remove run records older than this (SYNC_RUNS_KEPT bounds them by count).",
   },
 ] as const satisfies readonly RetentionRule[];

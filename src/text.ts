@@ -29,7 +29,7 @@ export interface VisibleOptions {
   /**
    * Also make a carriage return visible (`␍`): on a terminal it moves the cursor back and
    * lets text overwrite a line. HTML ignores it, so pages keep it.
-   * @default false
+   * @default {false}
    */
   readonly carriageReturn?: boolean;
 }
@@ -103,4 +103,21 @@ export function capText(text: string, max: number): string {
 export function clause(text: string): string {
   const trimmed = text.trim();
   return trimmed.endsWith(".") && !trimmed.endsWith("..") ? trimmed.slice(0, -1) : trimmed;
+}
+
+/**
+ * `text` without the `/` characters it ends with, in one pass from the end: linear however
+ * many there are (`/\/+$/` retries from every slash of a long run, quadratic in its length).
+ *
+ * @example
+ * ```ts
+ * import { trimTrailingSlashes } from "./text.ts";
+ * trimTrailingSlashes("/status//"); // "/status"
+ * trimTrailingSlashes("/a/b"); // "/a/b"
+ * ```
+ */
+export function trimTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--;
+  return end === text.length ? text : text.slice(0, end);
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { capText, clause, jsonVisible, visibleText } from "../src/text.ts";
+import { capText, clause, jsonVisible, trimTrailingSlashes, visibleText } from "../src/text.ts";
 import { escapeHtml } from "../src/http/html.ts";
 
 Deno.test("visibleText: controls and bidi overrides made visible, the rest untouched", () => {
@@ -36,4 +36,20 @@ Deno.test("clause drops one final full stop so joined messages never double punc
   assertEquals(clause("wait..."), "wait...");
   assertEquals(clause("why?"), "why?");
   assertEquals(`fts: ${clause("a.")}; cf: ${clause("b.")}.`, "fts: a; cf: b.");
+});
+
+Deno.test("trimTrailingSlashes drops every final slash, as /\\/+$/ did, in one pass", () => {
+  assertEquals(trimTrailingSlashes("/status/"), "/status");
+  assertEquals(trimTrailingSlashes("/status"), "/status");
+  assertEquals(trimTrailingSlashes("/a//b///"), "/a//b");
+  assertEquals(trimTrailingSlashes("///"), "");
+  assertEquals(trimTrailingSlashes(""), "");
+  const slashes = "/".repeat(100_000);
+  assertEquals(trimTrailingSlashes(`/health${slashes}`), "/health");
+  // the regex's worst case: a long run of slashes that is not at the end
+  const inside = `/x${slashes}y`;
+  assertEquals(trimTrailingSlashes(inside), inside);
+  for (const text of ["/a/", "//", "/a/b", `/a${"/".repeat(50)}`, `/a${"/".repeat(50)}b`]) {
+    assertEquals(trimTrailingSlashes(text), text.replace(/\/+$/, ""), text);
+  }
 });

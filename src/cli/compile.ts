@@ -5,11 +5,12 @@
  *
  * ```sh
  * deno task compile                     # every procurement of both sources
- * deno task compile --source cf --ocid ocds-b5fd17-4c20859e-a305-4461-84c9-31ee8b43f2d0
+ * deno task compile --source cf --ocid ocds-example-4c20859e
  * ```
  * @module
  */
-import { ConfigError, loadConfig, SOURCE_IDS, type SourceId } from "../config.ts";
+import { ConfigError, loadConfig } from "../config.ts";
+import { SOURCE_CATALOG, SOURCE_IDS, type SourceId } from "../sources/catalog.ts";
 import { errorText, secretsOfUri, setupLogging } from "../log.ts";
 import { openDatabase } from "../db/open.ts";
 import { ensureIndexes } from "../db/indexes.ts";
@@ -49,11 +50,15 @@ const OCID = /^[\x21-\x7e]{1,200}$/;
 export function compileArgs(flags: ReadonlyMap<string, string>): CompileArgs {
   const source = flags.get("source") ?? "all";
   if (source !== "all" && !(SOURCE_IDS as readonly string[]).includes(source)) {
-    throw new UsageError(`--source must be fts, cf or all, not ${JSON.stringify(source)}.`);
+    throw new UsageError(
+      `--source must be ${SOURCE_IDS.join(", ")} or all, not ${JSON.stringify(source)}.`,
+    );
   }
   const ocid = flags.get("ocid") ?? null;
   if (ocid !== null && !OCID.test(ocid)) {
-    throw new UsageError("--ocid must be an ocid such as ocds-h6vhtk-067fb8.");
+    throw new UsageError(
+      `--ocid must be an ocid such as ${SOURCE_CATALOG.fts.ocidPrefix}-067fb8.`,
+    );
   }
   return { sources: source === "all" ? SOURCE_IDS : [source as SourceId], ocid };
 }

@@ -13,7 +13,7 @@
  * @module
  */
 import { type Db, MongoClient } from "mongodb";
-import { type Config, ConfigError, type Env, loadConfig } from "../config.ts";
+import { type Config, ConfigError, type Env, loadConfig, type SourceId } from "../config.ts";
 import { CLIENT_OPTIONS, describeConnectError, hostsOf } from "../db/client.ts";
 import { driverIndexOps, INDEX_SPECS, indexState } from "../db/indexes.ts";
 import { syncStateCollection } from "../db/sync_state.ts";
@@ -33,9 +33,17 @@ export interface Check {
 
 /** Options of {@linkcode runDoctor}. */
 export interface DoctorOptions {
-  /** The `fetch` the API checks use (default: the global one). */
+  /**
+   * The `fetch` the API checks use.
+   *
+   * @default {globalThis.fetch}
+   */
   readonly fetch?: typeof fetch;
-  /** Current time, epoch ms (default `Date.now()`). */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now()}
+   */
   readonly now?: number;
 }
 
@@ -260,7 +268,7 @@ async function kvCheck(config: Config): Promise<Check> {
 /** One request for the last hour, one release, one attempt: cheap, and within the budgets. */
 async function apiCheck(
   config: Config,
-  source: "fts" | "cf",
+  source: SourceId,
   now: number,
   realFetch: typeof fetch,
 ): Promise<Check> {

@@ -18,15 +18,24 @@ import type { Db } from "mongodb";
 import { ConfigError, loadConfig } from "../config.ts";
 import { type Contract, MAPPING_VERSION, type SourceId } from "../ocds/documents.ts";
 import { mapRelease } from "../ocds/map_release.ts";
-import { sourceOfOcid } from "../ocds/notice.ts";
+import {
+  isSourceId,
+  SOURCE_CATALOG,
+  SOURCE_IDS,
+  sourceOfOcid,
+  sourceOfUrl,
+} from "../sources/catalog.ts";
 import { jsonVisible, visibleText } from "../text.ts";
 
-const USAGE = `usage: deno task map [FILE|-] [--source fts|cf] [--compare-db]
+const SOURCES = SOURCE_IDS.join("|");
+const USAGE = `usage: deno task map [FILE|-] [--source ${SOURCES}] [--compare-db]
 
 Maps OCDS releases to contract documents and prints one JSON line per release.
 FILE holds a release package, an array of releases, or one release; stdin when omitted or "-".
 Without --source, each release's source is guessed from its ocid prefix
-(ocds-h6vhtk → fts, ocds-b5fd17 → cf), else from the package's uri.
+(${
+  SOURCE_IDS.map((id) => `${SOURCE_CATALOG[id].ocidPrefix} → ${id}`).join(", ")
+}), else from the package's uri.
 With --compare-db, each line instead names the fields that differ from the stored contract of
 the same notice (MONGODB_URI, MONGODB_DB): {"ok":true,"noticeId",…,"stored":true,"changed":{…}}.
 Each contract line holds every field of the stored document (mapping version ${MAPPING_VERSION}):
@@ -68,10 +77,10 @@ export function parseMapArgs(args: readonly string[]): MapArgs {
     }
     if (a === "--source" || a.startsWith("--source=")) {
       const v = a === "--source" ? args[++i] : a.slice("--source=".length);
-      if (v !== "fts" && v !== "cf") {
+      if (!isSourceId(v)) {
         return {
           kind: "bad",
-          message: `--source must be fts or cf, not ${JSON.stringify(v ?? "")}`,
+          message: `--source must be ${SOURCE_IDS.join(" or ")}, not ${JSON.stringify(v ?? "")}`,
         };
       }
       source = v;
@@ -104,10 +113,7 @@ export function releasesIn(
 }
 
 function sourceFromUri(uri: string | null): SourceId | null {
-  if (uri === null) return null;
-  if (uri.includes("find-tender.service.gov.uk")) return "fts";
-  if (uri.includes("contractsfinder.service.gov.uk")) return "cf";
-  return null;
+  return uri === null ? null : sourceOfUrl(uri) ?? null;
 }
 
 /** One output line for one release. */
@@ -135,7 +141,7 @@ export function mapLine(raw: unknown, source: SourceId | null, uri: string | nul
       ok: false,
       releaseId: typeof id === "string" ? id : null,
       reason: "unknown-source",
-      error: "cannot tell the source from the ocid or the package uri; pass --source fts|cf",
+      error: `cannot tell the source from the ocid or the package uri; pass --source ${SOURCES}`,
     });
   }
   const r = mapRelease(chosen, raw);

@@ -26,22 +26,22 @@ export interface TiedOptions {
   readonly env?: Record<string, string>;
   /**
    * Start from an empty environment plus `env`.
-   * @default false
+   * @default {false}
    */
   readonly clearEnv?: boolean;
   /**
    * The child's standard output.
-   * @default "inherit"
+   * @default {"inherit"}
    */
   readonly stdout?: "piped" | "inherit" | "null";
   /**
    * The child's standard error.
-   * @default "inherit"
+   * @default {"inherit"}
    */
   readonly stderr?: "piped" | "inherit" | "null";
   /**
    * How long the child has to stop after SIGTERM once this process is gone, in ms.
-   * @default 5000
+   * @default {5000}
    */
   readonly graceMs?: number;
 }

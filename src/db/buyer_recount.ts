@@ -23,7 +23,7 @@ import { inTransaction, transactionsSupported } from "./transactions.ts";
 /** Options of {@linkcode recountAllBuyers}. */
 export interface RecountOptions {
   readonly now: Date;
-  /** Buyers per batch (one transaction each). @default 200 */
+  /** Buyers per batch (one transaction each). @default {200} */
   readonly batchSize?: number;
   /** Called after each batch, for a progress line. */
   readonly onBatch?: (progress: RecountResult) => void;

@@ -16,6 +16,7 @@ import type { Contract, SourceId } from "../ocds/documents.ts";
 import { compareReleases } from "../ocds/map_page.ts";
 import { searchTokens } from "../ocds/search_tokens.ts";
 import { TransactionConflict } from "./transactions.ts";
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 
 /** A stored contract: the mapped notice plus bookkeeping. */
 export interface ContractDoc extends Contract {
@@ -98,7 +99,7 @@ export interface WriteContractsOptions {
    * first stored under this key counts as new again when the same page is stored again, so a
    * page retried after a crash still reports the notices it added, and a page replayed after
    * its cursor moved reports none.
-   * @default null
+   * @default {null}
    */
   readonly pageKey?: string | null;
   /**
@@ -312,7 +313,7 @@ export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): 
   try {
     return (await contractsCollection(db).insertMany(docs, { ordered: false })).insertedCount;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     // What the failed insert did store (MongoDB: all but the duplicates; some servers: none).
     const partial = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount;
     const res = await contractsCollection(db).bulkWrite(

@@ -25,9 +25,17 @@ export interface EmbeddedMongo {
 
 /** Options of {@linkcode startEmbeddedMongo}. */
 export interface EmbeddedOptions {
-  /** Start as a single-node replica set (needed for transactions). */
+  /**
+   * Start as a single-node replica set (needed for transactions).
+   *
+   * @default {false}
+   */
   readonly replicaSet?: boolean;
-  /** How long to wait for the server to announce its URI, in ms. */
+  /**
+   * How long to wait for the server to announce its URI, in ms.
+   *
+   * @default {15000}
+   */
   readonly startTimeoutMs?: number;
 }
 

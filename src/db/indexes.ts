@@ -31,7 +31,7 @@ export interface IndexSpec {
   readonly name: string;
   /** Fields in order, 1 ascending, -1 descending. */
   readonly key: Readonly<Record<string, 1 | -1>>;
-  /** @default false */
+  /** @default {false} */
   readonly unique?: boolean;
   /** Only documents matching this filter are indexed. */
   readonly partialFilterExpression?: Readonly<Document>;
@@ -194,7 +194,7 @@ export interface IndexReport {
 export interface EnsureIndexOptions {
   /** Replaces some of the driver's index operations (tests). */
   readonly ops?: Partial<IndexOps>;
-  /** @default INDEX_SPECS */
+  /** @default {INDEX_SPECS} */
   readonly specs?: readonly IndexSpec[];
 }
 

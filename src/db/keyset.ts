@@ -22,7 +22,7 @@ export type SortValue = Date | number | string;
 
 /**
  * Where a page ends: the last item's sort value and `_id` (an `ObjectId` for notices, a text
- * key such as `"fts:ocds-h6vhtk-…"` for procurements).
+ * key such as `"fts:ocds-…"` for procurements).
  */
 export interface Position {
   readonly value: SortValue;

@@ -31,7 +31,7 @@ export type SearchableProcurement = Procurement & { readonly searchTokens: strin
  *
  * @example
  * ```ts
- * procurementSearchTokens({ ocid: "ocds-b5fd17-1", title: "Road gritting", description: null,
+ * procurementSearchTokens({ ocid: "ocds-example-1", title: "Road gritting", description: null,
  *   buyerName: "Leeds City Council", suppliers: [] });
  * // ["road", "gritting", "leeds", "city", "council", "ocds", "b5fd17"]
  * ```
@@ -66,7 +66,7 @@ export function withSearchTokens(p: Procurement): SearchableProcurement {
  *
  * @example
  * ```ts
- * compileProcurement({ source: "cf", ocid: "ocds-b5fd17-1" }, []); // null
+ * compileProcurement({ source: "cf", ocid: "ocds-example-1" }, []); // null
  * ```
  */
 export function compileProcurement(

@@ -12,11 +12,12 @@
  *
  * @example
  * ```ts
- * await compileProcurements(db, "fts", ["ocds-h6vhtk-067fb8"]);
- * await procurementsCollection(db).findOne({ _id: procurementId("fts", "ocds-h6vhtk-067fb8") });
+ * await compileProcurements(db, "fts", ["ocds-example-067fb8"]);
+ * await procurementsCollection(db).findOne({ _id: procurementId("fts", "ocds-example-067fb8") });
  * ```
  * @module
  */
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import type { SourceId } from "../ocds/documents.ts";
 import { compileProcurement, type CompilerNotice } from "./procurement_search.ts";
@@ -39,7 +40,7 @@ export function procurementsCollection(db: Db): Collection<ProcurementDoc> {
  *
  * @example
  * ```ts
- * procurementId("cf", "ocds-b5fd17-1"); // "cf:ocds-b5fd17-1"
+ * procurementId("cf", "ocds-example-1"); // "cf:ocds-example-1"
  * ```
  */
 export function procurementId(source: SourceId, ocid: string): string {
@@ -90,7 +91,7 @@ export interface CompileCounts {
  *
  * @example
  * ```ts
- * const { compiled } = await compileProcurements(db, "cf", ["ocds-b5fd17-1", "ocds-b5fd17-2"]);
+ * const { compiled } = await compileProcurements(db, "cf", ["ocds-example-1", "ocds-example-2"]);
  * ```
  */
 export async function compileProcurements(
@@ -257,7 +258,7 @@ async function insertNewProcurements(db: Db, docs: readonly ProcurementDoc[]): P
   try {
     await procurementsCollection(db).insertMany(docs, { ordered: false });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     await replaceProcurements(db, docs.map(({ _id: _, ...p }) => p));
   }
 }

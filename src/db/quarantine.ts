@@ -97,13 +97,17 @@ export function countQuarantine(db: Db, source?: SourceId): Promise<number> {
 
 /** Options of {@linkcode quarantineBatches}. */
 export interface RetryBatchOptions {
-  /** Only this source's entries (default: all). */
+  /**
+   * Only this source's entries; absent: every source's.
+   *
+   * @default {undefined}
+   */
   readonly source?: SourceId;
   /** Only entries last tried with an older mapping version. */
   readonly belowVersion?: number;
   /** At most this many entries in all. */
   readonly limit: number;
-  /** Entries per batch. @default 100 */
+  /** Entries per batch. @default {100} */
   readonly batchSize?: number;
 }
 

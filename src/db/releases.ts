@@ -226,7 +226,11 @@ export async function decodeRelease(
 
 /** Which stored releases a remap reads. */
 export interface ReleaseSelection {
-  /** Only this source's releases (default: both). */
+  /**
+   * Only this source's releases; absent: both sources'.
+   *
+   * @default {undefined}
+   */
   readonly source?: SourceId;
   /** Only releases dated at or after this instant. */
   readonly since?: Date | null;

@@ -28,9 +28,9 @@ import { inTransaction, TransactionConflict, transactionsSupported } from "./tra
 /** Options of {@linkcode applyRetention}. */
 export interface RetentionOptions {
   readonly now: Date;
-  /** Documents per batch (one query and one delete; one transaction for notices). @default 1000 */
+  /** Documents per batch (one query and one delete; one transaction for notices). @default {1000} */
   readonly batchSize?: number;
-  /** Batches per rule per call. @default 10 */
+  /** Batches per rule per call. @default {10} */
   readonly maxBatches?: number;
 }
 

@@ -1,6 +1,8 @@
 /**
  * The `sync_runs` collection: one document per run per stream, so every run leaves a record
- * a person can read later. Retention is bounded per source.
+ * a person can read later. Retention is bounded per source. A record MongoDB cannot take (it
+ * is away, often the very reason the run failed) is kept in Deno KV until the next run
+ * writes it ({@linkcode recordRunOrKeep}, {@linkcode flushPendingRuns}).
  *
  * @example
  * ```ts
@@ -12,6 +14,7 @@
 import type { Collection, Db } from "mongodb";
 import type { SourceId } from "../config.ts";
 import type { DateWindow } from "../sources/source.ts";
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 
 /** How a run ended. */
 export type RunOutcome =
@@ -133,4 +136,75 @@ export async function recordRun(db: Db, run: RunDoc, keep: number): Promise<void
 /** The newest runs of a source. */
 export function recentRuns(db: Db, source: SourceId, limit: number): Promise<RunDoc[]> {
   return runsCollection(db).find({ source }).sort({ startedAt: -1 }).limit(limit).toArray();
+}
+
+/** Where {@linkcode recordRunOrKeep} put a run record, and why not in MongoDB. */
+export type RunKept =
+  | { readonly in: "mongodb" }
+  /** MongoDB failed with `error`; the record waits in Deno KV. */
+  | { readonly in: "kv"; readonly error: unknown }
+  /** MongoDB failed with `error` and KV with `kvError`: the record is lost. */
+  | { readonly in: "nowhere"; readonly error: unknown; readonly kvError: unknown };
+
+const PENDING_RUNS = "pending_runs";
+
+/**
+ * Stores a run with {@linkcode recordRun}; when MongoDB cannot take it, keeps it in Deno KV
+ * (one key per run) so no run goes unrecorded: the next {@linkcode flushPendingRuns} writes
+ * it. Never throws; says where the record went.
+ *
+ * @example
+ * ```ts
+ * import { recordRunOrKeep, runRecord } from "./runs.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
+ * const at = new Date();
+ * const run = runRecord({ _id: "r1", source: "fts", streamId: "fts", trigger: "test",
+ *   startedAt: at, endedAt: at, outcome: "caught-up" });
+ * const kept = await recordRunOrKeep(db, await Deno.openKv(":memory:"), run, 500);
+ * kept.in; // "mongodb" | "kv" | "nowhere"
+ * ```
+ */
+export async function recordRunOrKeep(
+  db: Db,
+  kv: Deno.Kv,
+  run: RunDoc,
+  keep: number,
+): Promise<RunKept> {
+  try {
+    await recordRun(db, run, keep);
+    return { in: "mongodb" };
+  } catch (error) {
+    try {
+      await kv.set([PENDING_RUNS, run._id], run);
+      return { in: "kv", error };
+    } catch (kvError) {
+      return { in: "nowhere", error, kvError };
+    }
+  }
+}
+
+/**
+ * Writes the run records kept in Deno KV (at most 100 per call) to MongoDB, then forgets them
+ * there. A record already written (by an earlier flush that could not delete its key) is
+ * fine. Throws when MongoDB fails: the records stay in KV for the next call.
+ *
+ * @example
+ * ```ts
+ * import { flushPendingRuns } from "./runs.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
+ * await flushPendingRuns(db, await Deno.openKv(":memory:"), 500);
+ * ```
+ */
+export async function flushPendingRuns(db: Db, kv: Deno.Kv, keep: number): Promise<void> {
+  for await (const entry of kv.list<RunDoc>({ prefix: [PENDING_RUNS] }, { limit: 100 })) {
+    try {
+      await recordRun(db, entry.value, keep);
+    } catch (e) {
+      // already written by an earlier flush that could not delete it: fine
+      if (!isDuplicateKeyError(e)) throw e;
+    }
+    await kv.delete(entry.key);
+  }
 }

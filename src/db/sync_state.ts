@@ -14,6 +14,7 @@
 import type { Collection, Db, Filter, MatchKeysAndValues } from "mongodb";
 import type { SourceId } from "../config.ts";
 import type { DateWindow } from "../sources/source.ts";
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 
 /** Backfill: catching up from a start date. Incremental: following new releases. */
 export type SyncMode = "backfill" | "incremental";
@@ -227,7 +228,7 @@ export async function saveState(
     return res.matchedCount + res.upsertedCount > 0;
   } catch (error) {
     // The filter missed because a newer token wrote: the upsert then collides on `_id`.
-    if ((error as { code?: unknown }).code === 11000) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }

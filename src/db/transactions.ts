@@ -21,6 +21,7 @@
  * @module
  */
 import type { ClientSession, Db, MongoClient, TransactionOptions } from "mongodb";
+import { isDuplicateKeyError } from "./duplicate_key.ts";
 
 /**
  * Thrown by a transaction's work when a write did not find what the transaction read (a
@@ -74,11 +75,11 @@ export function transactionsSupported(db: Db): Promise<boolean> {
 
 /** Options of {@linkcode inTransaction}. */
 export interface InTransactionOptions {
-  /** Names the work in errors, e.g. `"Page of fts"`. @default "A transaction" */
+  /** Names the work in errors, e.g. `"Page of fts"`. @default {"A transaction"} */
   readonly what?: string;
-  /** Attempts before giving up. @default 8 */
+  /** Attempts before giving up. @default {8} */
   readonly maxAttempts?: number;
-  /** First wait between attempts, in ms; doubles per attempt, with jitter. @default 50 */
+  /** First wait between attempts, in ms; doubles per attempt, with jitter. @default {50} */
   readonly retryBaseMs?: number;
 }
 
@@ -174,7 +175,7 @@ async function commit(session: ClientSession, maxAttempts: number): Promise<void
  */
 function retryable(error: unknown): boolean {
   return error instanceof TransactionConflict || hasLabel(error, "TransientTransactionError") ||
-    (error as { code?: unknown })?.code === 11000;
+    isDuplicateKeyError(error);
 }
 
 function hasLabel(error: unknown, label: string): boolean {

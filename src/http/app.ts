@@ -31,10 +31,11 @@
  */
 import type { Config } from "../config.ts";
 import { errorText, getLog } from "../log.ts";
+import { trimTrailingSlashes } from "../text.ts";
 import { runsCollection } from "../db/runs.ts";
-import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { EngineDeps } from "../sync/engine.ts";
 import { requireToken } from "./auth.ts";
+import { NotReady, toErrorStatus } from "./errors.ts";
 import { nextCronTick, parseCron } from "../cron_schedule.ts";
 import { NOTICES } from "./api/notice_resource.ts";
 import { PROCUREMENTS } from "./api/procurement_resource.ts";
@@ -46,8 +47,6 @@ import { pageStyleHash } from "./layout.ts";
 import { htmlPage, json, problem } from "./respond.ts";
 import { readStatus, type StatusWarning } from "./status.ts";
 import { createTriggers } from "./triggers.ts";
-
-export { json } from "./respond.ts";
 
 /** What the app needs. */
 export interface AppDeps {
@@ -63,13 +62,21 @@ export interface AppDeps {
   >;
   /** Resolves once the database is open and indexed (main.ts opens it in the background). */
   readonly ready: () => Promise<EngineDeps>;
-  /** Current time, epoch ms (default `Date.now`). */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now}
+   */
   readonly now?: () => number;
-  /** How long a request waits for `ready` before answering 503 (default 10 s). */
+  /**
+   * How long a request waits for `ready` before answering 503, in ms.
+   *
+   * @default {10000}
+   */
   readonly readyTimeoutMs?: number;
   /**
    * How long the dashboard's data is reused, in ms.
-   * @default 5000
+   * @default {5000}
    */
   readonly dashboardTtlMs?: number;
   /**
@@ -87,8 +94,6 @@ export interface App {
   /** Resolves when every run started through the triggers has ended. */
   idle(): Promise<void>;
 }
-
-class NotReady extends Error {}
 
 /** Every route, for the `404` answer (which never repeats the path it was asked). */
 const ROUTE_LIST = "GET /health, GET /status, GET /, GET /explore, GET /api/v1 (see " +
@@ -225,7 +230,7 @@ export function createApp(deps: AppDeps): App {
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    const path = url.pathname.length > 1 ? trimTrailingSlashes(url.pathname) : url.pathname;
     /** The route as logs and answers name it (a run id is the caller's text: not echoed). */
     let route = path;
     try {
@@ -267,17 +272,20 @@ export function createApp(deps: AppDeps): App {
         ? new Response(null, { status: response.status, headers: response.headers })
         : response;
     } catch (error) {
+      const status = toErrorStatus(error);
       if (error instanceof NotReady) {
         return problem(
-          503,
+          status,
           "The database is not ready yet (starting, or unreachable); try again in a few " +
             // a start-up problem (a missing setting) names no host: say it; driver errors do
             `seconds.${deps.problem?.() ? ` ${deps.problem()}` : ""}`,
           { "retry-after": "5" },
         );
       }
+      // a caller's mistake a route did not answer itself: its message is for the caller
+      if (status < 500) return problem(status, (error as Error).message);
       const text = errorText(error);
-      if (isDatabaseUnavailable(error)) {
+      if (status === 503) {
         log.warn(`${request.method} ${route}: the database is unreachable: ${text}`);
         return problem(
           503,
@@ -294,16 +302,4 @@ export function createApp(deps: AppDeps): App {
   };
 
   return { handler, idle: () => triggers.idle() };
-}
-
-/**
- * The request handler alone (see {@linkcode createApp}).
- *
- * @example
- * ```ts
- * Deno.serve(createHandler({ config, ready: () => engine }));
- * ```
- */
-export function createHandler(deps: AppDeps): (request: Request) => Promise<Response> {
-  return createApp(deps).handler;
 }

@@ -23,13 +23,13 @@ export interface Series {
 
 /** Size of a chart's drawing, in SVG units (it scales to its box). */
 export interface ChartSize {
-  /** @default 720 */
+  /** @default {720} */
   readonly width?: number;
-  /** @default 180 */
+  /** @default {180} */
   readonly height?: number;
   /**
    * Label size; at a phone's width a 360-unit chart is drawn about 1:1, so 13 stays 13 px.
-   * @default 11
+   * @default {11}
    */
   readonly fontSize?: number;
   /** Extra class (`wide` or `narrow`: the page shows one of them by screen width). */

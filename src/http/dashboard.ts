@@ -20,6 +20,7 @@ import type { RunSummary, SourceStatus, StatusReport, StreamStatus } from "./sta
 import type { StorageReport } from "../db/storage.ts";
 import { humanDuration } from "./verdict.ts";
 import { capText } from "../text.ts";
+import { SOURCE_CATALOG, SOURCE_IDS } from "../sources/catalog.ts";
 
 /**
  * Longest texts shown, in characters (longer ones end in `…`): titles come from the internet
@@ -38,10 +39,10 @@ export interface DashboardData {
   readonly firstRunDueAt: number | null;
 }
 
-const SERIES: readonly Series[] = [
-  { key: "fts", label: "Find a Tender", colour: "#1d70b8" },
-  { key: "cf", label: "Contracts Finder", colour: "#85994b" },
-];
+const SERIES: readonly Series[] = SOURCE_IDS.map((id) => {
+  const { label, colour } = SOURCE_CATALOG[id];
+  return { key: id, label, colour };
+});
 
 const number = (n: number) => n.toLocaleString("en-GB");
 const when = (d: Date | null) => d ? `${d.toISOString().slice(0, 16).replace("T", " ")}Z` : "—";

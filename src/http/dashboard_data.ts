@@ -45,22 +45,22 @@ export interface GatherOptions {
   readonly firstRunDueAt?: number;
   /**
    * How long a gathering is reused, in ms.
-   * @default 5000
+   * @default {5000}
    */
   readonly ttlMs?: number;
   /**
    * Days in the chart.
-   * @default 30
+   * @default {30}
    */
   readonly chartDays?: number;
   /**
    * Newest notices listed.
-   * @default 12
+   * @default {12}
    */
   readonly newest?: number;
   /**
    * Runs read per source.
-   * @default 10
+   * @default {10}
    */
   readonly runs?: number;
   /** Start-up findings shown as they are (stale indexes, KV settings). */
@@ -68,8 +68,10 @@ export interface GatherOptions {
   /** How long a finished range backfill stays listed, in ms (`STATUS_FINISHED_BACKFILLS_FOR`). */
   readonly finishedBackfillsShownMs?: number;
   /**
-   * The database's storage quota, for the storage panel.
-   * @default 512 MiB (Atlas free tier)
+   * The database's storage quota in bytes, for the storage panel (512 MiB, the Atlas free
+   * tier, by default).
+   *
+   * @default {536870912}
    */
   readonly storageLimitBytes?: number;
 }

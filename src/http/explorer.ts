@@ -27,11 +27,12 @@ import { BadRequest, parseParams } from "./api/params.ts";
 import { PHASES, procurementPagePath, PROCUREMENTS } from "./api/procurement_resource.ts";
 import { type AnyResource, listDocs, readListRequest } from "./api/resource.ts";
 import { procurementBody, procurementItem } from "./explorer_procurements.ts";
+import { toErrorStatus } from "./errors.ts";
+import { isSourceId, SOURCE_CATALOG, SOURCE_IDS } from "../sources/catalog.ts";
 import { html, type SafeHtml, safeUrl } from "./html.ts";
 import { layout, noticeType, noticeTypeKey, pageStyleHash } from "./layout.ts";
 import { badge, day, money, number, when } from "./explorer_format.ts";
 import { htmlPage } from "./respond.ts";
-import { SOURCE_NAMES } from "./status.ts";
 
 /** A notice's phase for people, from its status, stage and deadline. */
 export type Phase = "open" | "closed" | "awarded" | "planned" | "cancelled" | "amended" | "other";
@@ -83,7 +84,7 @@ function resultItem(doc: ContractDoc, now: number): SafeHtml {
       <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
         doc.noticeType,
         doc.stage,
-      )}</span><span>${SOURCE_NAMES[doc.source]}</span>${doc.buyerOrg
+      )}</span><span>${SOURCE_CATALOG[doc.source].label}</span>${doc.buyerOrg
         ? html`<span><a href="${`/explore/buyers/${encodeURIComponent(doc.buyerOrg)}`}">${
           doc.buyerName ?? doc.buyerOrg
         }</a></span>`
@@ -208,7 +209,14 @@ ${field("Published to", "publishedTo", v("publishedTo"), "date")}
 </div>`;
   return html`<form class="search" method="get" action="${kind.path}" role="search">
 ${field("Words", "q", v("q"), "search", { placeholder: "e.g. road maintenance Leeds", wide: true })}
-${select("Source", "source", v("source"), [["fts", "Find a Tender"], ["cf", "Contracts Finder"]])}
+${
+    select(
+      "Source",
+      "source",
+      v("source"),
+      SOURCE_IDS.map((id) => [id, SOURCE_CATALOG[id].label] as const),
+    )
+  }
 ${select(state.label, state.name, v(state.name), state.values.map((s) => [s, s] as const))}
 ${select("Sector", "sector", v("sector"), SECTORS.map((s) => [s.slug, s.label] as const))}
 ${
@@ -277,9 +285,9 @@ async function searchPage(
         : html``}</nav>
     `;
   } catch (error) {
-    if (!(error instanceof BadRequest)) throw error;
-    status = 400;
-    results = html`<p class="error" id="bad-input">${error.message}</p>`;
+    status = toErrorStatus(error);
+    if (status >= 500) throw error; // the app answers it (503 or 500) and logs it
+    results = html`<p class="error" id="bad-input">${(error as Error).message}</p>`;
   }
   const title = `Search ${kind.plural}`;
   const body = html`${tabs(url, kind)}<h2>${title}</h2>${searchForm(url, kind)}${results}`;
@@ -314,7 +322,7 @@ async function noticePage(
   noticeId: string,
   now: number,
 ): Promise<Response> {
-  if (source !== "fts" && source !== "cf") return notFound(`No source ${source}.`);
+  if (!isSourceId(source)) return notFound(`No source ${source}.`);
   const doc = await NOTICES.collection(db).findOne({ source, noticeId });
   if (!doc) return notFound(`No notice ${source}/${noticeId} is stored.`);
   const timeline = await NOTICES.collection(db).find({ ocid: doc.ocid })
@@ -339,7 +347,7 @@ async function noticePage(
       <div class="facts">${badge(phaseOf(doc, now))}<span>${noticeType(
         doc.noticeType,
         doc.stage,
-      )}</span><span>${SOURCE_NAMES[doc.source]} ${doc.noticeId}</span></div>
+      )}</span><span>${SOURCE_CATALOG[doc.source].label} ${doc.noticeId}</span></div>
       ${noticeTypeKey()}
       <div class="panel">
       <dl id="facts">

@@ -18,7 +18,7 @@ import { procurementPagePath, procurementPath } from "./api/procurement_resource
 import { badge, day, money, when } from "./explorer_format.ts";
 import { html, type SafeHtml, safeUrl } from "./html.ts";
 import { noticeType, noticeTypeKey } from "./layout.ts";
-import { SOURCE_NAMES } from "./status.ts";
+import { SOURCE_CATALOG } from "../sources/catalog.ts";
 
 /** Steps of the chain shown in a search result (the newest ones). */
 const CHAIN_SHOWN = 6;
@@ -59,9 +59,8 @@ export function procurementItem(doc: ProcurementDoc, now: Date): SafeHtml {
   return html`
     <li data-procurement="${`${doc.source}/${doc.ocid}`}">
       <h3><a href="${procurementPagePath(doc)}">${doc.title ?? "(untitled)"}</a></h3>
-      <div class="facts">${badge(phaseAt(doc, now))}${chain(doc)}<span>${SOURCE_NAMES[
-        doc.source
-      ]}</span>${doc.buyerOrg
+      <div class="facts">${badge(phaseAt(doc, now))}${chain(doc)}<span>${SOURCE_CATALOG[doc.source]
+        .label}</span>${doc.buyerOrg
         ? html`<span>${buyerLink(doc.buyerOrg, doc.buyerName)}</span>`
         : html`<span>${doc.buyerName ?? ""}</span>`}</div>
       <div
@@ -170,9 +169,8 @@ export function procurementBody(doc: ProcurementDoc, now: Date): SafeHtml {
   return html`
     <p><a href="/explore">← Search procurements</a></p>
     <h2 id="procurement-title">${doc.title ?? "(untitled)"}</h2>
-    <div class="facts">${badge(phaseAt(doc, now))}${chain(doc)}<span>${SOURCE_NAMES[
-      doc.source
-    ]} ${doc.ocid}</span></div>
+    <div class="facts">${badge(phaseAt(doc, now))}${chain(doc)}<span>${SOURCE_CATALOG[doc.source]
+      .label} ${doc.ocid}</span></div>
     ${noticeTypeKey()}
     <div class="panel">
       <dl id="facts">

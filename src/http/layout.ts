@@ -14,6 +14,7 @@
  */
 import { html, SafeHtml } from "./html.ts";
 import { sha256Base64 } from "./respond.ts";
+import { SOURCE_CATALOG, SOURCE_IDS } from "../sources/catalog.ts";
 
 /** The pages' only style block; the CSP allows exactly this text by its hash. */
 export const PAGE_CSS = `
@@ -55,7 +56,7 @@ dt{color:#505a5f}dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:any
 .chart.narrow{display:none}
 .legend{font-size:13px;color:#505a5f;margin:6px 0 0}
 .key{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
-.key.fts{background:#1d70b8}.key.cf{background:#85994b}
+${SOURCE_IDS.map((id) => `.key.${id}{background:${SOURCE_CATALOG[id].colour}}`).join("")}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}

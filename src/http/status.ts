@@ -11,7 +11,7 @@
  * @module
  */
 import type { Db } from "mongodb";
-import type { SourceId } from "../config.ts";
+import { SOURCE_CATALOG, type SourceId } from "../sources/catalog.ts";
 import { contractsCollection } from "../db/contracts.ts";
 import { countQuarantine } from "../db/quarantine.ts";
 import { recentRuns, type RunDoc } from "../db/runs.ts";
@@ -19,6 +19,7 @@ import { readStorage, type StorageReport } from "../db/storage.ts";
 import { listStates, type SyncStateDoc } from "../db/sync_state.ts";
 import { listRemapJobs, type RemapJobDoc } from "../db/remap_state.ts";
 import { type RemapProgress, remapProgress } from "../sync/remap.ts";
+import { shareDone } from "../sync/advance.ts";
 import type { DateWindow } from "../sources/source.ts";
 import { instancesOf } from "../db/instances.ts";
 import type { StaleIndex } from "../db/indexes.ts";
@@ -26,12 +27,6 @@ import { leaseAndFence, type LeaseValue } from "../sync/lease.ts";
 import { fenceProblem, instanceProblems, type KvProblem } from "../sync/kv_probe.ts";
 import { judge, type Verdict, worst } from "./verdict.ts";
 import { clause } from "../text.ts";
-
-/** Names of the sources for people. */
-export const SOURCE_NAMES: Readonly<Record<SourceId, string>> = Object.freeze({
-  fts: "Find a Tender",
-  cf: "Contracts Finder",
-});
 
 /** A run as the status shows it. */
 export interface RunSummary {
@@ -69,7 +64,7 @@ export interface StreamStatus {
   readonly rangeTo: Date | null;
   readonly window: DateWindow | null;
   readonly watermark: Date | null;
-  /** Share of the range done, 0–1. */
+  /** Share of the range done, 0–1 (`shareDone` in `src/sync/advance.ts`). */
   readonly progress: number;
   readonly totals: SyncStateDoc["totals"];
   readonly lastSuccessAt: Date | null;
@@ -132,12 +127,23 @@ export interface StatusOptions {
   readonly schedule: string;
   readonly intervalMs: number;
   readonly now: number;
-  /** `STORAGE_LIMIT`, in bytes. */
-  /** @default {536870912} (512 MB, an Atlas free cluster) */
+  /**
+   * `STORAGE_LIMIT`, in bytes (512 MB, an Atlas free cluster, by default).
+   *
+   * @default {536870912}
+   */
   readonly storageLimitBytes?: number;
-  /** Runs listed per source (default 10). */
+  /**
+   * Runs listed per source.
+   *
+   * @default {10}
+   */
   readonly runs?: number;
-  /** How long finished range backfills stay listed, ms (default: always). */
+  /**
+   * How long finished range backfills stay listed, in ms; absent: always.
+   *
+   * @default {undefined}
+   */
   readonly finishedBackfillsShownMs?: number;
   /** Found at start-up (stale indexes, KV settings); shown as they are. */
   readonly warnings?: readonly StatusWarning[];
@@ -173,33 +179,6 @@ export function indexWarnings(stale: readonly StaleIndex[]): StatusWarning[] {
   }));
 }
 
-/**
- * Share of a stream's date range done: (position − rangeFrom) / (end − rangeFrom), where the
- * position is the later of the current window's start and the watermark, and the end is
- * `rangeTo` or now. A main stream in incremental mode is done.
- *
- * @example
- * ```ts
- * streamProgress(state, Date.now()); // 0.42
- * ```
- */
-export function streamProgress(
-  state: Pick<SyncStateDoc, "kind" | "mode" | "rangeFrom" | "rangeTo" | "window" | "watermark">,
-  now: number,
-): number {
-  if (state.kind === "main" && state.mode === "incremental") return 1;
-  // a range read to its end (an open-ended one ends at its last run's now): done
-  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
-  const from = state.rangeFrom.getTime();
-  const end = state.rangeTo?.getTime() ?? now;
-  if (end <= from) return 1;
-  const position = Math.max(
-    state.window?.from.getTime() ?? from,
-    state.watermark?.getTime() ?? from,
-  );
-  return Math.min(1, Math.max(0, (position - from) / (end - from)));
-}
-
 function stream(state: SyncStateDoc, now: number): StreamStatus {
   return {
     stream: state._id,
@@ -210,7 +189,7 @@ function stream(state: SyncStateDoc, now: number): StreamStatus {
     rangeTo: state.rangeTo,
     window: state.window,
     watermark: state.watermark,
-    progress: streamProgress(state, now),
+    progress: shareDone(state, now),
     totals: state.totals,
     lastSuccessAt: state.lastSuccessAt,
     lastError: state.lastError,
@@ -300,7 +279,7 @@ export function summariseSource(
   const watermark = mainState?.watermark ?? null;
   return {
     source,
-    name: SOURCE_NAMES[source],
+    name: SOURCE_CATALOG[source].label,
     verdict,
     reason,
     main,

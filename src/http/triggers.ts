@@ -11,28 +11,20 @@
  * ```
  * @module
  */
-import { DATA_BEGINS, SOURCE_IDS, type SourceId } from "../config.ts";
+import { isSourceId, SOURCE_CATALOG, SOURCE_IDS, type SourceId } from "../sources/catalog.ts";
 import { errorText, getLog } from "../log.ts";
 import type { EngineDeps, RunRequest } from "../sync/engine.ts";
 import { runSync } from "../sync/engine.ts";
 import { leaseHolder } from "../sync/lease.ts";
 import { retryQuarantine } from "../sync/quarantine_retry.ts";
+import { BadRequest, toErrorStatus } from "./errors.ts";
 import { json, problem } from "./respond.ts";
-
-export { DATA_BEGINS } from "../config.ts";
-
-/** A parameter problem, answered with 400. */
-export class BadRequest extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BadRequest";
-  }
-}
 
 function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {
   for (const key of params.keys()) {
     if (!allowed.includes(key)) {
       throw new BadRequest(
+        null,
         `Unknown parameter ${JSON.stringify(key)}: expected ${
           allowed.length ? allowed.join(", ") : "none"
         }.`,
@@ -43,8 +35,9 @@ function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {
 
 function sourceParam(value: string | null, all: readonly SourceId[]): readonly SourceId[] {
   if (value === null || value === "all") return all;
-  if ((SOURCE_IDS as readonly string[]).includes(value)) return [value as SourceId];
+  if (isSourceId(value)) return [value];
   throw new BadRequest(
+    "source",
     `source must be ${SOURCE_IDS.join(", ")} or all, not ${JSON.stringify(value)}.`,
   );
 }
@@ -70,6 +63,7 @@ export function parseDateParam(name: string, text: string): Date {
   const realDay = d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (date === null || Number.isNaN(date.getTime()) || !realDay) {
     throw new BadRequest(
+      name,
       `${name} must be a date such as 2026-01-01 or an instant such as 2026-01-01T06:00:00Z, ` +
         `not ${JSON.stringify(text)}.`,
     );
@@ -94,22 +88,26 @@ export function parseBackfill(
 ): { readonly source: SourceId; readonly range: { from: Date; to: Date | null } } {
   onlyParams(params, ["source", "from", "to"]);
   const sourceText = params.get("source");
-  if (sourceText === null) throw new BadRequest("source is required: fts or cf.");
-  if (!(SOURCE_IDS as readonly string[]).includes(sourceText)) {
-    throw new BadRequest(`source must be fts or cf, not ${JSON.stringify(sourceText)}.`);
+  const either = SOURCE_IDS.join(" or ");
+  if (sourceText === null) throw new BadRequest("source", `source is required: ${either}.`);
+  if (!isSourceId(sourceText)) {
+    throw new BadRequest("source", `source must be ${either}, not ${JSON.stringify(sourceText)}.`);
   }
-  const source = sourceText as SourceId;
+  const source = sourceText;
   const fromText = params.get("from");
-  if (fromText === null) throw new BadRequest("from is required, e.g. from=2026-01-01.");
+  if (fromText === null) throw new BadRequest("from", "from is required, e.g. from=2026-01-01.");
   const from = parseDateParam("from", fromText);
   const toText = params.get("to");
   const to = toText === null ? null : parseDateParam("to", toText);
   if (from.getTime() >= (to ?? new Date(now)).getTime()) {
-    throw new BadRequest(to ? "from must be before to." : "from must be in the past.");
+    throw new BadRequest("from", to ? "from must be before to." : "from must be in the past.");
   }
-  if (to && to.getTime() > now + 60_000) throw new BadRequest("to must not be in the future.");
-  if (from < new Date(`${DATA_BEGINS[source]}T00:00:00Z`)) {
-    throw new BadRequest(`${source} data begins ${DATA_BEGINS[source]}: from must not be earlier.`);
+  if (to && to.getTime() > now + 60_000) {
+    throw new BadRequest("to", "to must not be in the future.");
+  }
+  const begins = SOURCE_CATALOG[source].dataBegins;
+  if (from < new Date(`${begins}T00:00:00Z`)) {
+    throw new BadRequest("from", `${source} data begins ${begins}: from must not be earlier.`);
   }
   return { source, range: { from, to } };
 }
@@ -201,8 +199,9 @@ export function createTriggers(options: TriggerOptions): Triggers {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof BadRequest) return problem(400, error.message);
-      throw error;
+      const status = toErrorStatus(error);
+      if (status >= 500) throw error; // the app's catch answers it, logged
+      return problem(status, (error as Error).message);
     }
   };
 
@@ -226,6 +225,7 @@ export function createTriggers(options: TriggerOptions): Triggers {
         const limitText = params.get("limit") ?? "1000";
         if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 10_000) {
           throw new BadRequest(
+            "limit",
             `limit must be an integer from 1 to 10000, not ${JSON.stringify(limitText)}.`,
           );
         }

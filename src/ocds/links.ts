@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import { webUrl } from "./links.ts";
- * webUrl("https://www.find-tender.service.gov.uk/Notice/Attachment/A-14581"); // the same URL
+ * webUrl("https://www.example.gov.uk/Notice/Attachment/A-14581"); // the same URL
  * webUrl("javascript:alert(1)"); // null
  * ```
  * @module

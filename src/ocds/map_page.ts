@@ -134,7 +134,9 @@ export function mergeBuyers(first: Buyer, second: Buyer): Buyer {
  * @example
  * ```ts
  * import { mapPage } from "./map_page.ts";
- * const r = (id: string, date: string) => ({ id, date, ocid: "ocds-b5fd17-1", tag: ["tender"] });
+ * import { SOURCE_CATALOG } from "../sources/catalog.ts";
+ * const ocid = `${SOURCE_CATALOG.cf.ocidPrefix}-1`;
+ * const r = (id: string, date: string) => ({ id, date, ocid, tag: ["tender"] });
  * const page = mapPage("cf", [r("g-819916", "2025-01-23T16:36:49Z"), r("g-819842", "2025-01-23T16:33:12Z")]);
  * page.mapped.map((m) => m.contract.releaseId); // ["g-819916"]
  * page.superseded[0].releaseId; // "g-819842"

@@ -5,11 +5,13 @@
  * @example
  * ```ts
  * import { mapRelease } from "./map_release.ts";
+ * import { SOURCE_CATALOG } from "../sources/catalog.ts";
+ * const { ocidPrefix, origin } = SOURCE_CATALOG.fts;
  * const result = mapRelease("fts", {
- *   id: "032703-2026", ocid: "ocds-h6vhtk-067fb8", date: "2026-04-10T10:50:13+01:00",
+ *   id: "032703-2026", ocid: `${ocidPrefix}-067fb8`, date: "2026-04-10T10:50:13+01:00",
  *   tag: ["tender"], buyer: { id: "GB-PPON-PDTL-7248-GWZW", name: "Harrogate Town Council" },
  * });
- * if (result.ok) result.contract.url; // "https://www.find-tender.service.gov.uk/Notice/032703-2026"
+ * if (result.ok) result.contract.url === `${origin}/Notice/032703-2026`; // true
  * ```
  * @module
  */
@@ -36,12 +38,10 @@ import {
   isAmendment,
   noticeDocument,
   noticeIdOf,
-  noticeUrl,
-  OCID_PREFIXES,
-  sourceOfOcid,
   stageOf,
   statusOf,
 } from "./notice.ts";
+import { noticeUrl, SOURCE_CATALOG, sourceOfOcid } from "../sources/catalog.ts";
 import {
   field,
   isRecord,
@@ -246,7 +246,7 @@ function mapUnsafe(source: SourceId, raw: unknown): MapResult {
   if (sourceOfOcid(ocid) !== source) {
     w.add(
       "ocid-prefix-mismatch",
-      `ocid does not start with ${OCID_PREFIXES[source]}- as ${source} ocids do`,
+      `ocid does not start with ${SOURCE_CATALOG[source].ocidPrefix}- as ${source} ocids do`,
       "ocid",
     );
   }

@@ -19,21 +19,22 @@
  * ```
  * @module
  */
-import type { Money, ValueKind } from "./documents.ts";
+import type { Contract, Money } from "./documents.ts";
 import type { OcdsRelease, OcdsValue } from "./release.ts";
 import type { Warnings } from "./read.ts";
 
-/** The money part of a contract. */
-export interface ContractMoney {
-  readonly valueMin: number | null;
-  readonly valueMax: number | null;
-  readonly valueGrossMin: number | null;
-  readonly valueGrossMax: number | null;
-  readonly awardedValue: number | null;
-  readonly awardedValueGross: number | null;
-  readonly valueKind: ValueKind;
-  readonly currency: string | null;
-}
+/** The money part of a contract: its fields, as {@linkcode Contract} declares them. */
+export type ContractMoney = Pick<
+  Contract,
+  | "valueMin"
+  | "valueMax"
+  | "valueGrossMin"
+  | "valueGrossMax"
+  | "awardedValue"
+  | "awardedValueGross"
+  | "valueKind"
+  | "currency"
+>;
 
 /** An award this far above its estimate's maximum (or below its minimum) is flagged. */
 export const OUTSIDE_ESTIMATE_FACTOR = 2;

@@ -1,46 +1,17 @@
 /**
- * What identifies and describes a notice: its id per source, public URL, UK notice type,
- * stage and status.
+ * What identifies and describes a notice: its id per source, UK notice type, stage and
+ * status (its public URL and source facts are in `../sources/catalog.ts`).
  *
  * @example
  * ```ts
- * import { noticeIdOf, noticeUrl } from "./notice.ts";
+ * import { noticeIdOf } from "./notice.ts";
  * noticeIdOf("cf", "8f124d5d-fa11-457c-a0ed-431674a867c1-819916");
  * // { noticeId: "8f124d5d-fa11-457c-a0ed-431674a867c1", sequenced: true }
- * noticeUrl("fts", "032703-2026"); // "https://www.find-tender.service.gov.uk/Notice/032703-2026"
  * ```
  * @module
  */
 import type { ContractStatus, SourceId, Stage } from "./documents.ts";
 import type { OcdsDocument, OcdsRelease } from "./release.ts";
-
-/** Public website of each source; notice pages live under `/Notice/{id}`. */
-export const NOTICE_ORIGINS: Readonly<Record<SourceId, string>> = {
-  fts: "https://www.find-tender.service.gov.uk",
-  cf: "https://www.contractsfinder.service.gov.uk",
-};
-
-/** The ocid prefix each source registered with OCDS. */
-export const OCID_PREFIXES: Readonly<Record<SourceId, string>> = {
-  fts: "ocds-h6vhtk",
-  cf: "ocds-b5fd17",
-};
-
-/**
- * The source whose ocid prefix `ocid` carries, if any.
- *
- * @example
- * ```ts
- * import { sourceOfOcid } from "./notice.ts";
- * sourceOfOcid("ocds-b5fd17-4c20859e"); // "cf"
- * sourceOfOcid("ocds-xxxxxx-1"); // undefined
- * ```
- */
-export function sourceOfOcid(ocid: string): SourceId | undefined {
-  if (ocid.startsWith(`${OCID_PREFIXES.fts}-`)) return "fts";
-  if (ocid.startsWith(`${OCID_PREFIXES.cf}-`)) return "cf";
-  return undefined;
-}
 
 const CF_SEQUENCE = /^(.+)-(\d+)$/;
 
@@ -64,22 +35,6 @@ export function noticeIdOf(
   return m === null
     ? { noticeId: releaseId, sequenced: false }
     : { noticeId: m[1], sequenced: true };
-}
-
-/**
- * The notice's page on the source's public website.
- *
- * @example
- * ```ts
- * import { noticeUrl } from "./notice.ts";
- * noticeUrl("cf", "8f124d5d-fa11-457c-a0ed-431674a867c1");
- * // "https://www.contractsfinder.service.gov.uk/Notice/8f124d5d-fa11-457c-a0ed-431674a867c1"
- * ```
- */
-export function noticeUrl(source: SourceId, noticeId: string): string {
-  // encodeURIComponent throws on a lone surrogate; the id reader refuses those, but this
-  // function is exported and must not throw either.
-  return `${NOTICE_ORIGINS[source]}/Notice/${encodeURIComponent(noticeId.toWellFormed())}`;
 }
 
 /** Every document of a release, latest stage first (the notice's own document is usually there). */

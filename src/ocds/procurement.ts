@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import { compileProcurement } from "./procurement.ts";
- * const p = compileProcurement({ source: "fts", ocid: "ocds-h6vhtk-067fb8" }, notices);
+ * const p = compileProcurement({ source: "fts", ocid: "ocds-example-067fb8" }, notices);
  * p?.phase; // "open"
  * ```
  * @module
@@ -270,7 +270,7 @@ function periodOf(list: readonly CompilerNotice[]) {
  * @example
  * ```ts
  * import { compileProcurement } from "./procurement.ts";
- * compileProcurement({ source: "cf", ocid: "ocds-b5fd17-x" }, []); // null
+ * compileProcurement({ source: "cf", ocid: "ocds-example-x" }, []); // null
  * ```
  */
 export function compileProcurement(

@@ -393,9 +393,6 @@ export function strings(
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Why a date string could not be read. */
-export type DateProblem = "invalid" | "no-offset";
-
 /**
  * Parses an ISO 8601 date or date-time. Date-only values read as UTC midnight. A date-time
  * without an offset is read as UTC and reported as `no-offset`; anything else that is not a

@@ -46,15 +46,15 @@
  * @example
  * ```ts
  * import { compileRecord, recordPackage } from "./record.ts";
- * const ocid = "ocds-b5fd17-1";
+ * const ocid = "ocds-213czf-1";
  * const record = compileRecord(ocid, [
  *   { ocid, id: "a-2", date: "2025-01-02T00:00:00Z", awards: [{ id: "1", status: "active" }] },
  *   { ocid, id: "a-1", date: "2025-01-01T00:00:00Z", tender: { title: "Roads" } },
  * ]);
  * record.compiledRelease?.tender; // { title: "Roads" }
- * record.compiledRelease?.id; // "ocds-b5fd17-1-2025-01-02T00:00:00Z"
+ * record.compiledRelease?.id; // "ocds-213czf-1-2025-01-02T00:00:00Z"
  * recordPackage([record], {
- *   uri: "https://example.org/api/v1/procurements/cf/ocds-b5fd17-1/record",
+ *   uri: "https://example.org/api/v1/procurements/cf/ocds-213czf-1/record",
  *   publisher: { name: "Contracts Finder" },
  * }).publishedDate; // "2025-01-02T00:00:00Z"
  * ```
@@ -189,7 +189,7 @@ export interface CompiledRecord {
 export interface CompileOptions {
   /**
    * Merge rules; another schema's (an extension's, a test schema's) can be given.
-   * @default OCDS_MERGE_RULES
+   * @default {OCDS_MERGE_RULES}
    */
   readonly rules?: MergeRules;
 }
@@ -205,7 +205,7 @@ export interface CompileOptions {
  * @example
  * ```ts
  * import { compileRecord } from "./record.ts";
- * const ocid = "ocds-h6vhtk-0001";
+ * const ocid = "ocds-213czf-0001";
  * const r = compileRecord(ocid, [
  *   { ocid, id: "2", date: "2026-02-01T00:00:00Z", tender: { items: [{ id: "1", quantity: 2 }] } },
  *   { ocid, id: "1", date: "2026-01-01T00:00:00Z", tender: { items: [{ id: "1", unit: "t" }] } },
@@ -258,17 +258,28 @@ export interface RecordPackageOptions {
   readonly publisher: Publisher;
   /**
    * When the package's content last changed. The default is never the wall clock, so the same
-   * releases always give the same package.
-   * @default the newest `date` of the records' releases
+   * releases always give the same package: the newest `date` of the records' releases.
+   *
+   * @default {undefined}
    */
   readonly publishedDate?: string;
-  /** Licence URL of the data. @default absent (left out of the package) */
+  /**
+   * Licence URL of the data; absent: left out of the package.
+   *
+   * @default {undefined}
+   */
   readonly license?: string;
-  /** Publication policy URL. @default absent (left out of the package) */
+  /**
+   * Publication policy URL; absent: left out of the package.
+   *
+   * @default {undefined}
+   */
   readonly publicationPolicy?: string;
   /**
-   * URLs of the `extension.json` of the extensions the releases use.
-   * @default absent (left out of the package)
+   * URLs of the `extension.json` of the extensions the releases use; absent: left out of the
+   * package.
+   *
+   * @default {undefined}
    */
   readonly extensions?: readonly string[];
 }
@@ -302,7 +313,7 @@ export interface RecordPackage {
  * @example
  * ```ts
  * import { compileRecord, recordPackage } from "./record.ts";
- * const ocid = "ocds-h6vhtk-0001";
+ * const ocid = "ocds-213czf-0001";
  * const record = compileRecord(ocid, [{ ocid, id: "1", date: "2026-01-01T00:00:00Z" }]);
  * const pkg = recordPackage([record], { uri: "https://x.org/r", publisher: { name: "FTS" } });
  * pkg.records[0].compiledRelease?.tag; // ["compiled"]

@@ -323,16 +323,3 @@ export function normaliseRegion(raw: string): DeliveryRegion | undefined {
   const code = CODE_OF_NAME.get(name.toLowerCase());
   return code === undefined ? { code: null, name } : { code, name: NAME_OF_CODE.get(code)! };
 }
-
-/**
- * The name of an ITL/NUTS code in the table, or `undefined`.
- *
- * @example
- * ```ts
- * import { regionName } from "./regions.ts";
- * regionName("UKI"); // "London"
- * ```
- */
-export function regionName(code: string): string | undefined {
-  return NAME_OF_CODE.get(code);
-}

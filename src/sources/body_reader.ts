@@ -43,9 +43,9 @@ export interface ReadOptions {
   readonly maxBytes: number;
   /** Read an oversized body to its end, keeping its head and tail (see the module doc). */
   readonly skim: boolean;
-  /** @default 32768 */
+  /** @default {32768} */
   readonly headBytes?: number;
-  /** @default 65536 */
+  /** @default {65536} */
   readonly tailBytes?: number;
 }
 

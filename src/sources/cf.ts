@@ -1,8 +1,7 @@
 /**
  * Contracts Finder (CF): `GET /Published/Notices/OCDS/Search` with `publishedFrom`,
  * `publishedTo` (Europe/London wall clock, see `windows.ts`), `stages`, `limit` and
- * `cursor`. All four stages are asked for explicitly, so a server default can never
- * narrow what comes back.
+ * `cursor`; its facts and quirks are in `catalog.ts`.
  *
  * @example
  * ```ts
@@ -14,25 +13,12 @@
 import type { ApiSpec, SourceDeps, SourcesConfig } from "./ocds_source.ts";
 import { createOcdsSource } from "./ocds_source.ts";
 import type { Source } from "./source.ts";
+import { SOURCE_CATALOG } from "./catalog.ts";
 
-/** Every CF stage; sent on every request. */
-export const CF_STAGES = "planning,tender,award,implementation";
+export { CF_STAGES } from "./catalog.ts";
 
-/** CF path and parameters. */
-export const CF_SPEC: ApiSpec = Object.freeze<ApiSpec>({
-  id: "cf",
-  path: "/Published/Notices/OCDS/Search",
-  params: (window, limit, cursor) => {
-    const params: [string, string][] = [
-      ["publishedFrom", window.from],
-      ["publishedTo", window.to],
-      ["stages", CF_STAGES],
-      ["limit", String(limit)],
-    ];
-    if (cursor !== null) params.push(["cursor", cursor]);
-    return params;
-  },
-});
+/** CF path and parameters, from the {@linkcode SOURCE_CATALOG}. */
+export const CF_SPEC: ApiSpec = SOURCE_CATALOG.cf;
 
 /**
  * The CF {@linkcode Source}.

@@ -1,7 +1,7 @@
 /**
  * Find a Tender (FTS): `GET /api/1.0/ocdsReleasePackages` with `updatedFrom`, `updatedTo`
- * (Europe/London wall clock), `limit` and `cursor`. `stages` is never sent: it is reported
- * to drop notices or be rejected (GUIDE §2); filtering happens on our side.
+ * (Europe/London wall clock), `limit` and `cursor`; its facts and quirks are in
+ * `catalog.ts`.
  *
  * @example
  * ```ts
@@ -13,21 +13,10 @@
 import type { ApiSpec, SourceDeps, SourcesConfig } from "./ocds_source.ts";
 import { createOcdsSource } from "./ocds_source.ts";
 import type { Source } from "./source.ts";
+import { SOURCE_CATALOG } from "./catalog.ts";
 
-/** FTS path and parameters. */
-export const FTS_SPEC: ApiSpec = Object.freeze<ApiSpec>({
-  id: "fts",
-  path: "/api/1.0/ocdsReleasePackages",
-  params: (window, limit, cursor) => {
-    const params: [string, string][] = [
-      ["updatedFrom", window.from],
-      ["updatedTo", window.to],
-      ["limit", String(limit)],
-    ];
-    if (cursor !== null) params.push(["cursor", cursor]);
-    return params;
-  },
-});
+/** FTS path and parameters, from the {@linkcode SOURCE_CATALOG}. */
+export const FTS_SPEC: ApiSpec = SOURCE_CATALOG.fts;
 
 /**
  * The FTS {@linkcode Source}.

@@ -87,7 +87,11 @@ export interface HttpPolicyOptions {
   readonly maxBodyBytes: number;
   /** Longest `Retry-After` honoured, in ms. */
   readonly maxRetryAfterMs: number;
-  /** `[0, 1)`; `Math.random` by default. Tests pin it. */
+  /**
+   * `[0, 1)` for jitter; tests pin it.
+   *
+   * @default {Math.random}
+   */
   readonly random?: () => number;
 }
 

@@ -73,7 +73,11 @@ export type SourcesConfig = Pick<
 export interface SourceDeps {
   readonly fetch?: typeof fetch;
   readonly clock?: Clock;
-  /** `[0, 1)` for jitter; `Math.random` by default. */
+  /**
+   * `[0, 1)` for jitter.
+   *
+   * @default {Math.random}
+   */
   readonly random?: () => number;
 }
 

@@ -77,7 +77,7 @@ const shared = new WeakMap<Clock, Map<string, RequestBudget>>();
  *
  * @example
  * ```ts
- * const budget = sharedBudget("fts https://www.find-tender.service.gov.uk",
+ * const budget = sharedBudget("fts https://api.example.org",
  *   { requests: 12, perMs: 120_000 }, systemClock);
  * ```
  */

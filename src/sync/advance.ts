@@ -57,14 +57,38 @@ export function startPosition(
   return { window: firstWindow(start, upper, source.windowMs, source.overlapMs), cursor: null };
 }
 
-/** Share of a stream's range done at `window`, 0–1. */
-export function shareDone(
-  state: Pick<SyncStateDoc, "rangeFrom">,
-  window: DateWindow | null,
-  upper: Date,
-): number {
-  if (window === null) return 1;
-  const span = upper.getTime() - state.rangeFrom.getTime();
-  if (span <= 0) return 1;
-  return Math.min(1, Math.max(0, (window.from.getTime() - state.rangeFrom.getTime()) / span));
+/** What {@linkcode shareDone} reads of a stream's state. */
+export type ProgressState = Pick<
+  SyncStateDoc,
+  "kind" | "mode" | "rangeFrom" | "rangeTo" | "window" | "watermark"
+>;
+
+/**
+ * Share of a stream's date range done, 0–1: the one formula behind the sync CLI's progress
+ * line and the share `GET /status` and the dashboard show. It is (position − rangeFrom) /
+ * (end − rangeFrom), where the position is the later of the current window's start and the
+ * watermark, and the end is `rangeTo` or `now` (epoch ms). A main stream in incremental mode
+ * is done, and so is a range read to its end.
+ *
+ * @example
+ * ```ts
+ * import { shareDone } from "./advance.ts";
+ * const rangeFrom = new Date("2026-01-01T00:00:00Z");
+ * const window = { from: new Date("2026-01-06T00:00:00Z"), to: new Date("2026-01-06T06:00:00Z") };
+ * const state = { kind: "main", mode: "backfill", rangeFrom, rangeTo: null, window } as const;
+ * shareDone({ ...state, watermark: null }, Date.parse("2026-01-11T00:00:00Z")); // 0.5
+ * ```
+ */
+export function shareDone(state: ProgressState, now: number): number {
+  if (state.kind === "main" && state.mode === "incremental") return 1;
+  // a range read to its end (an open-ended one ends at its last run's now): done
+  if (state.kind === "range" && state.window === null && state.watermark !== null) return 1;
+  const from = state.rangeFrom.getTime();
+  const end = state.rangeTo?.getTime() ?? now;
+  if (end <= from) return 1;
+  const position = Math.max(
+    state.window?.from.getTime() ?? from,
+    state.watermark?.getTime() ?? from,
+  );
+  return Math.min(1, Math.max(0, (position - from) / (end - from)));
 }

@@ -44,7 +44,7 @@ export interface CronDeps {
   /**
    * What started the runs: `cron`, or `startup` for the run at start-up (`SYNC_ON_START`, or
    * the embedded database's first sync).
-   * @default "cron"
+   * @default {"cron"}
    */
   readonly trigger?: RunTrigger;
 }
@@ -69,7 +69,7 @@ export interface CronCallbackOptions {
    * Deploy, where the retry brings the data sooner and the console shows the tick as failed.
    * Locally nothing is thrown: the handler's log line is the one line a person reads, and
    * the next tick resumes from the saved cursors anyway.
-   * @default false
+   * @default {false}
    */
   readonly retry?: boolean;
 }

@@ -16,7 +16,8 @@ import type { SourceId, StartDate, SyncConfig } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import { errorText, getLog } from "../log.ts";
 import {
-  recordRun,
+  flushPendingRuns,
+  recordRunOrKeep,
   type RunDoc,
   type RunFigures,
   type RunOutcome,
@@ -87,7 +88,7 @@ export interface Progress {
   readonly window: DateWindow | null;
   /** Where the run is, when not a date window (a re-mapping's last release key). */
   readonly at?: string;
-  /** Share of the stream's date range done, 0–1. */
+  /** Share of the stream's date range done, 0–1, as `/status` shows it (`shareDone`). */
   readonly done: number;
 }
 
@@ -142,7 +143,7 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
   } else {
     const lease = acquired.lease;
     try {
-      await flushPendingRuns(deps);
+      await flushPendingRuns(deps.db, deps.kv, deps.sync.runsKept);
       let state = await loadState(deps.db, streamId);
       const future = state && futurePosition(state, startedAt);
       if (state && future) {
@@ -221,15 +222,12 @@ export async function runSync(deps: EngineDeps, request: RunRequest): Promise<Ru
     throttledUntil: end.throttledUntil ?? null,
     warnings: warnings.slice(0, 50).map((w) => capText(w, WARNING_MAX)),
   };
-  try {
-    await recordRun(deps.db, run, deps.sync.runsKept);
-  } catch (e) {
-    // MongoDB is away (often the very reason the run failed): keep the record in KV until
-    // a later run can write it, so no run goes unrecorded.
-    log.error(`Could not record run ${runId} of ${streamId}, kept in KV: ${errorText(e)}`);
-    await deps.kv.set(pendingRunKey(runId), run).catch((e2) =>
-      log.error(`Could not keep run ${runId} in KV either: ${errorText(e2)}`)
-    );
+  const kept = await recordRunOrKeep(deps.db, deps.kv, run, deps.sync.runsKept);
+  if (kept.in !== "mongodb") {
+    log.error(`Could not record run ${runId} of ${streamId}, kept in KV: ${errorText(kept.error)}`);
+    if (kept.in === "nowhere") {
+      log.error(`Could not keep run ${runId} in KV either: ${errorText(kept.kvError)}`);
+    }
   }
   log.info(`Run ${runId} of ${streamId} ended: ${run.outcome}`, {
     pages: run.pages,
@@ -378,7 +376,8 @@ async function pageLoop(deps: EngineDeps, ctx: LoopContext): Promise<LoopEnd> {
       releases: figures.releases,
       elapsedMs: clock.now() - ctx.startedAt,
       window: next.position?.window ?? null,
-      done: shareDone(state, next.position?.window ?? null, upper),
+      // the formula /status and the dashboard use, on the state just saved
+      done: shareDone({ ...state, window: next.position?.window ?? null }, upper.getTime()),
     });
     if (next.position === null) return { outcome: "caught-up", at: null };
     position = next.position;
@@ -404,21 +403,6 @@ function recentDays(byDay: Readonly<Record<string, number>>, now: number) {
 function staleDays(days: SyncStateDoc["days"], now: number): string[] {
   const oldest = dayKey(now - (DAYS_KEPT - 1) * DAY_MS);
   return Object.keys(days ?? {}).filter((day) => day < oldest);
-}
-
-const pendingRunKey = (runId: string) => ["pending_runs", runId] as const;
-
-/** Writes run records that could only be kept in KV, then forgets them there. */
-async function flushPendingRuns(deps: EngineDeps): Promise<void> {
-  for await (const entry of deps.kv.list<RunDoc>({ prefix: ["pending_runs"] }, { limit: 100 })) {
-    try {
-      await recordRun(deps.db, entry.value, deps.sync.runsKept);
-    } catch (e) {
-      // already written by an earlier flush that could not delete it: fine
-      if ((e as { code?: unknown }).code !== 11000) throw e;
-    }
-    await deps.kv.delete(entry.key);
-  }
 }
 
 /** Creates a stream's first state: a backfill from the start date (or the range's start). */

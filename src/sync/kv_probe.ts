@@ -105,9 +105,13 @@ export interface KvCheckDeps {
   readonly config: Pick<Config, "platform" | "kvPath" | "sync">;
   readonly db: Db;
   readonly kv: Deno.Kv;
-  /** Current time, epoch ms. @default Date.now() */
+  /** Current time, epoch ms. @default {Date.now()} */
   readonly now?: number;
-  /** This process's id in `instances`. @default a random UUID */
+  /**
+   * This process's id in `instances`.
+   *
+   * @default {crypto.randomUUID()}
+   */
   readonly instanceId?: string;
 }
 

@@ -156,8 +156,9 @@ export interface HeartbeatOptions {
   /** The time new expiries count from, epoch ms (the engine's clock). */
   readonly now: () => number;
   /**
-   * Real milliseconds between renewals.
-   * @default a third of `ttlMs` (at least 100 ms)
+   * Real milliseconds between renewals: a third of `ttlMs` (at least 100 ms) by default.
+   *
+   * @default {Math.max(100, Math.floor(ttlMs / 3))}
    */
   readonly everyMs?: number;
   /** Told about a renewal that failed for another reason than a lost lease (KV trouble). */

@@ -148,7 +148,7 @@ export interface RebuildOptions extends LeaseDeps {
  * ```ts
  * const kv = await Deno.openKv(":memory:");
  * await rebuildProcurements(db, {
- *   sources: ["cf"], ocid: "ocds-b5fd17-4c20859e", kv, leaseTtlMs: 300_000, now: Date.now,
+ *   sources: ["cf"], ocid: "ocds-example-4c20859e", kv, leaseTtlMs: 300_000, now: Date.now,
  * });
  * ```
  */

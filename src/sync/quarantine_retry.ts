@@ -20,13 +20,17 @@ import { storePage } from "./store_page.ts";
 
 /** Options of {@linkcode retryQuarantine}. */
 export interface RetryOptions {
-  /** Only this source's entries (default: all). */
+  /**
+   * Only this source's entries; absent: every source's.
+   *
+   * @default {undefined}
+   */
   readonly source?: SourceId;
   /** Only entries last tried with an older mapping version (the automatic retry). */
   readonly belowVersion?: number;
   /** At most this many entries, oldest first. */
   readonly limit: number;
-  /** Entries read and stored at a time. @default 100 */
+  /** Entries read and stored at a time. @default {100} */
   readonly batchSize?: number;
   readonly now: Date;
 }

@@ -68,9 +68,17 @@ export interface RemapRequest {
    * cron's background job, one per mapping version).
    */
   readonly kind: "cli" | "auto";
-  /** Only releases dated from this instant. */
+  /**
+   * Only releases dated from this instant; `null`: all of them.
+   *
+   * @default {null}
+   */
   readonly since?: Date | null;
-  /** Stop after this much time (the cron's slice); the next call resumes. */
+  /**
+   * Stop after this much time, in ms (the cron's slice); the next call resumes.
+   *
+   * @default {Infinity}
+   */
   readonly budgetMs?: number;
   /** Releases per batch. @default {REMAP_BATCH} */
   readonly batchSize?: number;

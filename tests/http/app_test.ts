@@ -20,6 +20,17 @@ mongoTest("GET /health answers at once, even before the database is ready", asyn
   assertEquals(status.headers.get("retry-after"), "5");
 });
 
+Deno.test("a path ending in 100,000 slashes is read in one pass", async () => {
+  const app = createApp({ config: loadConfig({}), ready: () => new Promise(() => {}) });
+  const slashes = "/".repeat(100_000);
+  const res = await app.handler(new Request(`http://x/health${slashes}`));
+  assertEquals(res.status, 200, "the trailing slashes are dropped");
+  assertEquals(await res.json(), { ok: true });
+  const inside = await app.handler(new Request(`http://x/health${slashes}x`));
+  assertEquals(inside.status, 404, "slashes inside a path are not trimmed");
+  await inside.body?.cancel();
+});
+
 mongoTest("unknown routes answer 404 and wrong methods 405 with Allow", async (db) => {
   await using h = await startHarness({ db });
   const missing = await h.fetch("/nope");

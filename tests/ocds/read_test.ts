@@ -3,7 +3,8 @@ import { assertEquals } from "@std/assert";
 import { amount, date, parseIsoDate, strings, text, Warnings } from "../../src/ocds/read.ts";
 import { slug } from "../../src/ocds/slug.ts";
 import { autoOrgId } from "../../src/ocds/buyers.ts";
-import { noticeIdOf, noticeUrl, sourceOfOcid, stageOf, statusOf } from "../../src/ocds/notice.ts";
+import { noticeIdOf, stageOf, statusOf } from "../../src/ocds/notice.ts";
+import { noticeUrl, sourceOfOcid } from "../../src/sources/catalog.ts";
 import { compareReleaseIds } from "../../src/ocds/map_page.ts";
 
 function readAmount(v: unknown): [number | undefined, string[]] {

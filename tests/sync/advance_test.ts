@@ -84,9 +84,23 @@ Deno.test("a finished range backfill asked for again starts over from its start"
   assertEquals(startPosition(done, upper, 2 * H, source).window.from, done.rangeFrom);
 });
 
-Deno.test("share done runs from the range start to the upper bound", () => {
-  const state = { rangeFrom: at("2026-01-01T00:00:00Z") };
-  const upper = at("2026-01-11T00:00:00Z");
-  assertEquals(shareDone(state, w("2026-01-06T00:00:00Z", "2026-01-06T06:00:00Z"), upper), 0.5);
-  assertEquals(shareDone(state, null, upper), 1);
+Deno.test("share done runs from the range start to the end, from the window or watermark", () => {
+  const rangeFrom = at("2026-01-01T00:00:00Z");
+  const end = at("2026-01-11T00:00:00Z").getTime();
+  const window = w("2026-01-06T00:00:00Z", "2026-01-06T06:00:00Z");
+  const main = {
+    kind: "main",
+    mode: "backfill",
+    rangeFrom,
+    rangeTo: null,
+    watermark: null,
+  } as const;
+  assertEquals(shareDone({ ...main, window }, end), 0.5);
+  // the watermark past the window's start (overlap) counts
+  assertEquals(shareDone({ ...main, window, watermark: at("2026-01-07T00:00:00Z") }, end), 0.6);
+  assertEquals(shareDone({ ...main, window, mode: "incremental" }, end), 1);
+  const range = { ...main, kind: "range", rangeTo: new Date(end) } as const;
+  assertEquals(shareDone({ ...range, window }, Date.now()), 0.5, "a range ends at rangeTo");
+  assertEquals(shareDone({ ...range, window: null, watermark: new Date(end) }, end), 1);
+  assertEquals(shareDone({ ...main, window: null }, rangeFrom.getTime()), 1, "an empty range");
 });

@@ -11,7 +11,6 @@
  */
 import { redact } from "../../log.ts";
 import { json } from "../respond.ts";
-import type { BadRequest } from "./params.ts";
 
 /** How API answers are cached and shared. */
 export interface AnswerOptions {
@@ -21,7 +20,7 @@ export interface AnswerOptions {
   readonly private: boolean;
   /**
    * Seconds a client or proxy may reuse an answer.
-   * @default 60
+   * @default {60}
    */
   readonly maxAgeSeconds?: number;
 }
@@ -107,9 +106,4 @@ export function apiError(
 ): Response {
   const { "cache-control": _, ...headers } = apiHeaders(options);
   return json({ error: message, parameter }, status, { ...headers, ...extra });
-}
-
-/** The 400 of a {@linkcode BadRequest}. */
-export function badRequest(error: BadRequest, options: AnswerOptions): Response {
-  return apiError(400, error.message, options, error.parameter);
 }

@@ -14,6 +14,7 @@ import type { Document, Filter } from "mongodb";
 import { type ContractDoc, contractsCollection } from "../../db/contracts.ts";
 import { SECTORS } from "../../ocds/cpv.ts";
 import { searchWords } from "../../ocds/search_tokens.ts";
+import { SOURCE_IDS } from "../../sources/catalog.ts";
 import { BadRequest, type ParamSpec, type ParamValue } from "./params.ts";
 import { plain, type Resource, type Schema } from "./resource.ts";
 
@@ -40,7 +41,11 @@ export const COMMON_FILTERS: readonly ParamSpec[] = [
     description: "Free text: every word must appear in the title, description, buyer or " +
       `suppliers (whole words, accents and case ignored; at most ${MAX_QUERY_WORDS} words).`,
   },
-  { name: "source", kind: { kind: "enum", values: ["fts", "cf"] }, description: "fts or cf." },
+  {
+    name: "source",
+    kind: { kind: "enum", values: SOURCE_IDS },
+    description: `${SOURCE_IDS.join(" or ")}.`,
+  },
   { name: "buyer", kind: { kind: "id" }, description: "Buyer orgId (exact), e.g. GB-PPON-…" },
   {
     name: "sector",
@@ -224,7 +229,7 @@ export const NOTICE_SCHEMA: Schema = {
     "links",
   ],
   properties: {
-    source: { type: "string", enum: ["fts", "cf"] },
+    source: { type: "string", enum: [...SOURCE_IDS] },
     noticeId: { type: "string" },
     ocid: { type: "string" },
     releaseId: { type: "string" },

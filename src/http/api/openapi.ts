@@ -11,6 +11,10 @@
  */
 import type { ParamKind, ParamSpec } from "./params.ts";
 import { type AnyResource, listParams, type Schema } from "./resource.ts";
+import { SOURCE_CATALOG, SOURCE_IDS } from "../../sources/catalog.ts";
+
+/** "Find a Tender and Contracts Finder", from the catalog. */
+const SOURCE_LABELS = SOURCE_IDS.map((id) => SOURCE_CATALOG[id].label).join(" and ");
 
 function paramSchema(kind: ParamKind): Schema {
   switch (kind.kind) {
@@ -301,7 +305,7 @@ export function openApiDocument(
     info: {
       title: "UK procurement notices and procurements — read API",
       version: "1.0.0",
-      description: "Notices from Find a Tender and Contracts Finder, kept in step by the sync, " +
+      description: `Notices from ${SOURCE_LABELS}, kept in step by the sync, ` +
         "and procurements compiled from them (one per source and ocid). " +
         "Data published under the Open Government Licence v3.0.",
       license: {

@@ -43,16 +43,9 @@ export interface ParamSpec {
 /** A parsed value. */
 export type ParamValue = string | number | Date;
 
-/** A request the API refuses: the answer is `400 {"error", "parameter"}`. */
-export class BadRequest extends Error {
-  /** The parameter at fault; `null` when the fault is not one parameter's. */
-  readonly parameter: string | null;
-  constructor(parameter: string | null, message: string) {
-    super(message);
-    this.name = "BadRequest";
-    this.parameter = parameter;
-  }
-}
+import { BadRequest } from "../errors.ts";
+
+export { BadRequest };
 
 /** Longest query string accepted, in characters (as sent, percent-encoded). */
 export const MAX_QUERY_LENGTH = 2048;

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const answer = await readRecord(db, "cf", "ocds-b5fd17-1", "https://x.org/api/v1/…/record");
+ * const answer = await readRecord(db, "cf", "ocds-example-1", "https://x.org/api/v1/…/record");
  * if (answer.ok) answer.package.records[0].compiledRelease;
  * ```
  * @module
@@ -17,6 +17,7 @@ import type { SourceId } from "../../config.ts";
 import { procurementId, procurementsCollection } from "../../db/procurements.ts";
 import { decodeRelease, releasesCollection } from "../../db/releases.ts";
 import { compileRecord, type RecordPackage, recordPackage } from "../../ocds/record.ts";
+import { SOURCE_CATALOG } from "../../sources/catalog.ts";
 
 /** Most releases one record reads (a procurement's timeline keeps at most 500 notices). */
 export const RECORD_RELEASES_MAX = 1000;
@@ -25,11 +26,11 @@ export const RECORD_RELEASES_MAX = 1000;
 const PUBLISHERS = {
   fts: {
     name: "Find a Tender (Cabinet Office), copied by procurement-sync",
-    uri: "https://www.find-tender.service.gov.uk/",
+    uri: `${SOURCE_CATALOG.fts.origin}/`,
   },
   cf: {
     name: "Contracts Finder (Crown Commercial Service), copied by procurement-sync",
-    uri: "https://www.contractsfinder.service.gov.uk/",
+    uri: `${SOURCE_CATALOG.cf.origin}/`,
   },
 } as const;
 
@@ -53,7 +54,7 @@ export type RecordAnswer =
  *
  * @example
  * ```ts
- * const answer = await readRecord(db, "fts", "ocds-h6vhtk-04f1e0", "/api/v1/procurements/fts/ocds-h6vhtk-04f1e0/record");
+ * const answer = await readRecord(db, "fts", "ocds-example-04f1e0", "/api/v1/procurements/fts/ocds-example-04f1e0/record");
  * ```
  */
 export async function readRecord(

@@ -24,13 +24,15 @@
  */
 import type { Db } from "mongodb";
 import { timingSafeEqual } from "../auth.ts";
-import { type AnswerOptions, apiError, apiHeaders, apiJson, badRequest } from "./answer.ts";
+import { type AnswerOptions, apiError, apiHeaders, apiJson } from "./answer.ts";
 import { readBuyer, type SectorCount, sectorCounts } from "./buyers.ts";
 import { exportResponse } from "./export.ts";
 import { openApiDocument } from "./openapi.ts";
 import { readRecord } from "./record.ts";
 import { BadRequest, parseParams } from "./params.ts";
+import { toErrorStatus } from "../errors.ts";
 import { type AnyResource, listPage, readListRequest } from "./resource.ts";
+import { isSourceId, SOURCE_IDS, type SourceId } from "../../sources/catalog.ts";
 
 /** What the API needs. */
 export interface ApiOptions {
@@ -40,11 +42,15 @@ export interface ApiOptions {
   readonly corsOrigin: string | null;
   /** The listable resources (notices and procurements). */
   readonly resources: readonly AnyResource[];
-  /** Current time, epoch ms. */
+  /**
+   * Current time, epoch ms.
+   *
+   * @default {Date.now}
+   */
   readonly now?: () => number;
   /**
    * How long `/api/v1/sectors` is reused (its aggregation grows with the data), in ms.
-   * @default 60000
+   * @default {60000}
    */
   readonly sectorsTtlMs?: number;
 }
@@ -73,9 +79,9 @@ function segments(path: string): string[] | null {
   return out;
 }
 
-function checkSource(source: string): "fts" | "cf" {
-  if (source !== "fts" && source !== "cf") {
-    throw new BadRequest("source", "source must be fts or cf.");
+function checkSource(source: string): SourceId {
+  if (!isSourceId(source)) {
+    throw new BadRequest("source", `source must be ${SOURCE_IDS.join(" or ")}.`);
   }
   return source;
 }
@@ -242,8 +248,10 @@ export function createApi(options: ApiOptions): Api {
       try {
         return await route(request, url, db);
       } catch (error) {
-        if (error instanceof BadRequest) return badRequest(error, answer);
-        throw error;
+        const status = toErrorStatus(error);
+        if (status >= 500) throw error; // the app answers it (503 or 500) and logs it
+        const parameter = error instanceof BadRequest ? error.parameter : null;
+        return apiError(status, (error as Error).message, answer, parameter);
       }
     },
   };
