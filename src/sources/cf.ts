@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
  * import { createCfSource } from "./cf.ts";
  * const cf = createCfSource(loadConfig(Deno.env.toObject()));
  * ```
@@ -39,7 +40,9 @@ export const CF_SPEC: ApiSpec = Object.freeze<ApiSpec>({
  *
  * @example
  * ```ts
- * const cf = createCfSource(config);
+ * import { loadConfig } from "../config.ts";
+ * const cf = createCfSource(loadConfig(Deno.env.toObject()));
+ * const window = { from: new Date("2026-11-01T00:00:00Z"), to: new Date("2026-11-16T00:00:00Z") };
  * await cf.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  */
