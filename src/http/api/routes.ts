@@ -15,6 +15,11 @@
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = () => Promise.resolve(getMongoClient("mongodb://127.0.0.1:27017").db("procurement"));
+ * const request = new Request("http://localhost:8000/api/v1/notices?q=road");
+ * const url = new URL(request.url);
  * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES] });
  * const res = await api.handle(request, url, db); // null when the path is not the API's
  * ```
@@ -75,6 +80,7 @@ function segments(path: string): string[] | null {
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
  * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES] });
  * ```
  */
