@@ -83,7 +83,9 @@ export function pageFilter(query: PageQuery): Filter<Document> {
  * import type { ContractDoc } from "./contracts.ts";
  * import type { Collection } from "mongodb";
  * declare const collection: Collection<ContractDoc>;
- * const query = { filter: {}, sortField: "releaseDate", direction: -1 as const, after: null, limit: 20 };
+ * const query = {
+ *   filter: {}, sortField: "releaseDate", direction: -1 as const, after: null, limit: 20,
+ * };
  * const { items, next } = await findPage(collection, query);
  * ```
  */

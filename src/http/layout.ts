@@ -7,8 +7,12 @@
  *
  * @example
  * ```ts
- * const page = layout({ title: "Search", current: "search", body: html`<p>…</p>` });
- * return htmlPage(page, await pageStyleHash(), { formAction: "'self'" });
+ * import { html } from "./html.ts";
+ * import { htmlPage } from "./respond.ts";
+ * async function searchPage(): Promise<Response> {
+ *   const page = layout({ title: "Search", current: "search", body: html`<p>…</p>` });
+ *   return htmlPage(page, await pageStyleHash(), { formAction: "'self'" });
+ * }
  * ```
  * @module
  */
@@ -102,6 +106,9 @@ let styleHash: Promise<string> | null = null;
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
+ * import { htmlPage } from "./respond.ts";
+ * const page = layout({ title: "Buyer", current: null, body: html`<p>x</p>` });
  * htmlPage(page, await pageStyleHash());
  * ```
  */
@@ -149,6 +156,7 @@ export function noticeType(code: string | null, stage: string): SafeHtml {
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
  * html`<h2>Newest notices</h2>${noticeTypeKey()}`;
  * ```
  */
@@ -190,6 +198,7 @@ const STYLE = new SafeHtml(PAGE_CSS);
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
  * layout({ title: "Buyer", current: null, body: html`<p>x</p>` }).startsWith("<!doctype html>");
  * ```
  */

@@ -6,7 +6,8 @@
  * import { loadConfig } from "../config.ts";
  * import { createSources, firstWindow } from "./mod.ts";
  * const sources = createSources(loadConfig(Deno.env.toObject()));
- * const window = firstWindow(new Date("2026-01-01T00:00:00Z"), new Date(), 6 * 3_600_000, 1_800_000);
+ * const start = new Date("2026-01-01T00:00:00Z");
+ * const window = firstWindow(start, new Date(), 6 * 3_600_000, 1_800_000);
  * const page = await sources.fts.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  * @module
