@@ -107,8 +107,10 @@ export function dropping(db: Db): AsyncDisposable {
 
 /**
  * `Deno.test` with a fresh database, dropped afterwards (see {@linkcode dropTestDb}). The
- * shared client and server outlive single tests, so the op and resource sanitizers are off
- * for these tests only.
+ * op and resource sanitizers are off for these tests only, because what they share outlives
+ * each test: the first test of a file starts the jongodb child process (its output pipes are
+ * drained for as long as it runs) and opens the pooled client, and the client's server
+ * monitor re-arms a timer every heartbeat, which fires during whichever test is running.
  */
 export function mongoTest(
   name: string,
