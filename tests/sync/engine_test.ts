@@ -89,6 +89,7 @@ function distinctNotices(source: SourceId, releases: ReleaseJson[]): number {
 
 Deno.test({
   name: "a backfill over many windows stores every release once, then turns incremental",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -143,6 +144,7 @@ Deno.test({
 
 Deno.test({
   name: "replaying pages changes nothing: contracts and buyer counts stay exact",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -172,6 +174,7 @@ Deno.test({
 
 Deno.test({
   name: "a run that fails between any two steps resumes to the same final database",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -233,6 +236,7 @@ Deno.test({
 
 Deno.test({
   name: "two engines started together: exactly one works, the other names the holder",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -256,6 +260,7 @@ Deno.test({
 
 Deno.test({
   name: "a holder that lost its lease cannot move the cursor; the new holder's work stands",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -284,6 +289,7 @@ Deno.test({
 
 Deno.test({
   name: "an older release of a notice never overwrites a newer one, even when replayed",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
