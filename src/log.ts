@@ -272,6 +272,7 @@ export interface Log {
  *
  * @example
  * ```ts
+ * const ms = 30_000;
  * getLog("sources").warn(`fts: throttled; retrying in ${ms} ms`, { source: "fts", waitMs: ms });
  * ```
  */

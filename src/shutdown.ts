@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./db/client.ts";
+ * const client = getMongoClient("mongodb://127.0.0.1:27017");
  * onShutdown(() => client.close());
  * installShutdownSignals();
  * ```

@@ -28,7 +28,8 @@ export interface DemoArgs {
  *
  * @example
  * ```ts
- * parseDemoArgs(["--port", "0"]).port; // 0
+ * const args = parseDemoArgs(["--port", "0"]);
+ * if (args !== "help") args.port; // 0
  * ```
  */
 export function parseDemoArgs(args: readonly string[]): DemoArgs | "help" {

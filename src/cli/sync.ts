@@ -114,6 +114,10 @@ export function endedWell(run: RunDoc): boolean {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import { recentRuns } from "../db/runs.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const [run] = await recentRuns(db, "fts", 1);
  * console.log(summaryLine(run)); // "fts: caught-up — 3 pages, 250 releases (…)"
  * ```
  */

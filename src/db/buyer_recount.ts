@@ -11,6 +11,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const result = await recountAllBuyers(db, { now: new Date() });
  * result.corrected; // 0 on a healthy database
  * ```

@@ -8,6 +8,14 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * import { mapPage } from "../ocds/map_page.ts";
+ * import { writeContracts } from "./contracts.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const page = JSON.parse(await Deno.readTextFile("fts_page.json"));
+ * const { mapped, buyers } = mapPage("fts", page.releases);
+ * const contracts = mapped.map((m) => m.contract);
+ * const write = await writeContracts(db, contracts, new Date());
  * await writeBuyers(db, buyers, { kind: "delta", deltas: buyerDeltas(write.moves) }, new Date());
  * ```
  * @module
@@ -184,6 +192,8 @@ export async function writeBuyers(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await countContracts(db, ["GB-PPON-ABCD-1234-EFGH"])).get("GB-PPON-ABCD-1234-EFGH"); // 12
  * ```
  */

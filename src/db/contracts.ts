@@ -6,6 +6,12 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * import { mapPage } from "../ocds/map_page.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const page = JSON.parse(await Deno.readTextFile("fts_page.json"));
+ * const { mapped, buyers } = mapPage("fts", page.releases);
+ * const contracts = mapped.map((m) => m.contract);
  * const result = await writeContracts(db, contracts, new Date());
  * result.inserted; // notices seen for the first time
  * ```
@@ -306,7 +312,16 @@ export async function writeContracts(
  *
  * @example
  * ```ts
- * await insertNewContracts(db, [{ ...contract, contentHash, firstSeenAt: now, updatedAt: now }]);
+ * import { getMongoClient } from "./client.ts";
+ * import type { Contract } from "../ocds/documents.ts";
+ * import { searchTokens } from "../ocds/search_tokens.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * declare const contract: Contract; // a mapped notice not stored yet
+ * const now = new Date();
+ * await insertNewContracts(db, [{
+ *   ...contract, contentHash: await contentHash(contract), firstSeenAt: now, updatedAt: now,
+ *   firstSeenPage: null, searchTokens: searchTokens(contract),
+ * }]);
  * ```
  */
 export async function insertNewContracts(db: Db, docs: readonly ContractDoc[]): Promise<number> {

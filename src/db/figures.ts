@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const start = await countStoredFigures(db, "fts", Date.now());
  * start.notices; // notices of the source stored so far
  * ```
@@ -23,6 +25,8 @@ const DAY = 86_400_000;
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * await countStoredFigures(db, "cf", Date.now()); // { notices: 1200, days: { "2026-11-30": 41, … } }
  * ```
  */

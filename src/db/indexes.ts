@@ -14,6 +14,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const report = await ensureIndexes(db);
  * report.stale; // [] when every index matches its spec
  * ```

@@ -7,6 +7,10 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kvId = "kv-1", deploymentId = "dep-1", timeline = null, seenAt = new Date();
+ * const since = new Date(Date.now() - 3_600_000);
  * await recordInstance(db, { _id: crypto.randomUUID(), kvId, deploymentId, timeline, seenAt });
  * const peers = await instancesOf(db, deploymentId, since);
  * ```

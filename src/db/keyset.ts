@@ -8,6 +8,9 @@
  *
  * @example
  * ```ts
+ * import { contractsCollection } from "./contracts.ts";
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const page = await findPage(contractsCollection(db), {
  *   filter: { source: "fts" }, sortField: "publishedDate", direction: -1, after: null, limit: 20,
  * });
@@ -56,6 +59,9 @@ export interface Page<T> {
  *
  * @example
  * ```ts
+ * import { ObjectId } from "mongodb";
+ * const v = 5_000_000, id = new ObjectId();
+ * const after = { value: v, id };
  * pageFilter({ filter: {}, sortField: "valueMax", direction: -1, after, limit: 10 });
  * // { $and: [{}, { valueMax: { $ne: null } }, { $or: [{ valueMax: { $lt: v } }, { valueMax: v, _id: { $lt: id } }] }] }
  * ```
@@ -77,6 +83,12 @@ export function pageFilter(query: PageQuery): Filter<Document> {
  *
  * @example
  * ```ts
+ * import type { ContractDoc } from "./contracts.ts";
+ * import type { Collection } from "mongodb";
+ * declare const collection: Collection<ContractDoc>;
+ * const query = {
+ *   filter: {}, sortField: "releaseDate", direction: -1 as const, after: null, limit: 20,
+ * };
  * const { items, next } = await findPage(collection, query);
  * ```
  */

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
  * const { db, close } = await openDatabase(loadConfig(Deno.env.toObject()));
  * ```
  * @module

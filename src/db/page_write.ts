@@ -16,6 +16,12 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * import { mapPage } from "../ocds/map_page.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const page = JSON.parse(await Deno.readTextFile("fts_page.json"));
+ * const { mapped, buyers } = mapPage("fts", page.releases);
+ * const contracts = mapped.map((m) => m.contract);
  * const counts = await writePage(db, contracts, buyers, new Date());
  * counts.inserted; // notices stored for the first time
  * ```

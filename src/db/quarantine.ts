@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * await quarantine(db, [{ source: "fts", kind: "release", releaseId: "1", reason: "missing-ocid",
  *   error: "no ocid", raw: "{}", position: null, mappingVersion: 1 }], new Date());
  * ```
@@ -118,6 +120,8 @@ export interface RetryBatchOptions {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * for await (const batch of quarantineBatches(db, { limit: 1000 })) console.log(batch.length);
  * ```
  */

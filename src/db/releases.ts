@@ -13,6 +13,10 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const page = JSON.parse(await Deno.readTextFile("fts_page.json"));
+ * const releases: unknown[] = page.releases;
  * const written = await writeReleases(db, "fts", releases, new Date());
  * written.inserted; // releases stored for the first time
  * ```
@@ -195,6 +199,11 @@ export type DecodedRelease =
  *
  * @example
  * ```ts
+ * import { mapRelease } from "../ocds/map_release.ts";
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const doc = await releasesCollection(db).findOne({ _id: "fts:094477-2026" });
+ * if (doc === null) throw new Error("release fts:094477-2026 is not stored");
  * const decoded = await decodeRelease(doc);
  * if (decoded.ok) mapRelease(doc.source, decoded.release);
  * ```
@@ -268,6 +277,8 @@ export function selectionFilter(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const batch = await nextReleases(db, { source: "fts" }, null, 500);
  * ```
  */
@@ -286,6 +297,9 @@ export function nextReleases(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * import { MAPPING_VERSION } from "../ocds/documents.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * await markMapped(db, ["fts:094477-2026"], MAPPING_VERSION);
  * ```
  */

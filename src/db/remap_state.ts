@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const job = await loadRemapJob(db, "auto:v2:fts");
  * job?.cursor; // "fts:094477-2026"
  * ```
@@ -89,6 +91,8 @@ export async function saveRemapJob(db: Db, job: RemapJobDoc): Promise<void> {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const [latest] = await listRemapJobs(db, "fts", 1);
  * ```
  */

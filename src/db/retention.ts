@@ -13,6 +13,10 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * import { loadConfig } from "../config.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const config = loadConfig(Deno.env.toObject());
  * const removed = await applyRetention(db, config.retention, { now: new Date() });
  * removed.map((r) => `${r.collection}: ${r.removed}`);
  * ```

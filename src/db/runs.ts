@@ -6,6 +6,11 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const at = new Date();
+ * const run = runRecord({ _id: crypto.randomUUID(), source: "fts", streamId: "fts", trigger: "cli",
+ *   startedAt: at, endedAt: at, outcome: "caught-up" });
  * await recordRun(db, run, 500);
  * const last = await recentRuns(db, "fts", 10);
  * ```
@@ -80,6 +85,7 @@ export function zeroFigures(): RunFigures {
  *
  * @example
  * ```ts
+ * const id = crypto.randomUUID(), at = new Date();
  * const run = runRecord({ _id: id, source: "fts", streamId: "fts", trigger: "cron",
  *   startedAt: at, endedAt: at, outcome: "error", error: "MongoDB unreachable" });
  * ```

@@ -7,6 +7,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const storage = await readStorage(db, 512 * 1024 ** 2);
  * storage.level; // "ok" | "warning" | "full" | "unknown"
  * ```
@@ -49,6 +51,8 @@ export function formatBytes(bytes: number): string {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await readStorage(db, 512 * 1024 ** 2)).message; // "412.3 MB of 512.0 MB used (80.5 %) …"
  * ```
  */

@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const ok = await saveState(db, "fts", 7, { cursor: "abc" }, { pages: 1 });
  * if (!ok) throw new Error("lease lost");
  * ```
@@ -113,7 +115,10 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
  *
  * @example
  * ```ts
- * futurePosition(state, Date.now()); // e.g. 9999-12-31T00:00:00.000Z
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const state = await loadState(db, "fts");
+ * if (state !== null) futurePosition(state, Date.now()); // e.g. 9999-12-31T00:00:00.000Z
  * ```
  */
 export function futurePosition(

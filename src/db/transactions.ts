@@ -11,10 +11,13 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * if (await transactionsSupported(db)) {
  *   await inTransaction(db, async (session) => {
  *     await db.collection("a").insertOne({ x: 1 }, { session });
- *     await db.collection("b").updateOne({ _id: "n" }, { $inc: { n: 1 } }, { session });
+ *     await db.collection<{ _id: string; n: number }>("b")
+ *       .updateOne({ _id: "n" }, { $inc: { n: 1 } }, { session });
  *   });
  * }
  * ```
@@ -57,6 +60,8 @@ const probes = new WeakMap<MongoClient, Promise<boolean>>();
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "./client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const atomic = await transactionsSupported(db);
  * ```
  */

@@ -5,8 +5,16 @@
  * @example
  * ```ts
  * import { isDatabaseUnavailable } from "./unavailable.ts";
- * try { await readStatus(deps, options); } catch (e) {
- *   if (isDatabaseUnavailable(e)) return problem(503, "The database is unreachable …");
+ * import { getMongoClient } from "./client.ts";
+ * import { json, problem } from "../http/respond.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * async function countNotices(): Promise<Response> {
+ *   try {
+ *     return json({ notices: await db.collection("contracts").countDocuments() });
+ *   } catch (e) {
+ *     if (isDatabaseUnavailable(e)) return problem(503, "The database is unreachable …");
+ *     throw e;
+ *   }
  * }
  * ```
  * @module

@@ -24,6 +24,13 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "../sync/wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const engine = Promise.resolve(engineDeps(config, { db, kv }));
  * const app = createApp({ config, ready: () => engine });
  * Deno.serve(app.handler);
  * ```
@@ -117,6 +124,12 @@ function repeatedParam(params: URLSearchParams): string | null {
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "../sync/wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
  * const app = createApp({ config, ready: () => Promise.resolve(engineDeps(config, { db, kv })) });
  * const res = await app.handler(new Request("http://x/health"));
  * ```

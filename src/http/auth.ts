@@ -5,8 +5,13 @@
  *
  * @example
  * ```ts
- * const refused = await requireToken(request, config.triggerToken);
- * if (refused) return refused;
+ * import { loadConfig } from "../config.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * async function handleSync(request: Request): Promise<Response> {
+ *   const refused = await requireToken(request, config.triggerToken);
+ *   if (refused) return refused;
+ *   return new Response("started", { status: 202 });
+ * }
  * ```
  * @module
  */
@@ -41,6 +46,7 @@ export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * const request = new Request("http://localhost:8000/sync", { method: "POST" });
  * const refused = await requireToken(request, "a-long-random-token");
  * ```
  */

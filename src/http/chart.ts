@@ -5,6 +5,11 @@
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
+ * const days = [
+ *   { day: "2026-11-29", counts: { fts: 41 } },
+ *   { day: "2026-11-30", counts: { fts: 12 } },
+ * ];
  * const svg = barChart(days, [{ key: "fts", label: "Find a Tender", colour: "#1d70b8" }]);
  * html`<figure>${svg}</figure>`;
  * ```
@@ -57,6 +62,7 @@ export function niceMax(n: number): number {
  *
  * @example
  * ```ts
+ * const series: Series[] = [{ key: "fts", label: "Find a Tender", colour: "#1d70b8" }];
  * barChart([{ day: "2026-11-01", counts: { fts: 3 } }], series).text.startsWith("<svg"); // true
  * ```
  */

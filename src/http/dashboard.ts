@@ -7,8 +7,21 @@
  *
  * @example
  * ```ts
- * const page = renderDashboard({ report, days, notices, refreshSeconds: 30, firstRunDueAt: null });
- * return htmlPage(page, await pageStyleHash());
+ * import { getMongoClient } from "../db/client.ts";
+ * import { gatherDashboard } from "./dashboard_data.ts";
+ * import { pageStyleHash } from "./layout.ts";
+ * import { htmlPage } from "./respond.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000,
+ * };
+ * async function dashboardPage(): Promise<Response> {
+ *   const { report, days, notices } = await gatherDashboard({ db, kv }, options, Date.now());
+ *   const data = { report, days, notices, refreshSeconds: 30, firstRunDueAt: null };
+ *   const page = renderDashboard(data);
+ *   return htmlPage(page, await pageStyleHash());
+ * }
  * ```
  * @module
  */
@@ -198,7 +211,15 @@ function chartPanel(data: DashboardData, series: readonly Series[]): SafeHtml {
  *
  * @example
  * ```ts
- * renderDashboard({ report, days, notices, refreshSeconds: 30 }).startsWith("<!doctype html>");
+ * import { getMongoClient } from "../db/client.ts";
+ * import { gatherDashboard } from "./dashboard_data.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000,
+ * };
+ * const facts = await gatherDashboard({ db, kv }, options, Date.now());
+ * renderDashboard({ ...facts, refreshSeconds: 30 }).startsWith("<!doctype html>");
  * ```
  */
 export function renderDashboard(data: DashboardData): string {

@@ -8,6 +8,10 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const schedule = "0 * * * *", intervalMs = 3_600_000;
  * const gather = dashboardGatherer({ sources: ["fts", "cf"], schedule, intervalMs });
  * const data = await gather({ db, kv }, Date.now());
  * data.report.sources[0].contracts; // notices stored, from the sync's own figures
@@ -83,6 +87,10 @@ const DAY = 86_400_000;
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import { syncStateCollection } from "../db/sync_state.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const states = await syncStateCollection(db).find({ source: "fts" }).toArray();
  * chartDays(states, ["fts"], 30, Date.now()).length; // 30
  * ```
  */
@@ -111,7 +119,8 @@ export function chartDays(
  *
  * @example
  * ```ts
- * newestSince([{ source: "fts", days: { "2026-11-30": 20 } }], 12, now); // 2026-11-29T00:00Z
+ * const now = Date.parse("2026-11-30T12:00:00Z");
+ * newestSince([{ days: { "2026-11-30": 20 } }], 12, now); // 2026-11-29T00:00Z
  * ```
  */
 export function newestSince(
@@ -141,6 +150,13 @@ export function newestSince(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const deps = { db, kv: await Deno.openKv() };
+ * const now = Date.now();
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000,
+ * };
  * const gather = dashboardGatherer(options);
  * const [a, b] = await Promise.all([gather(deps, now), gather(deps, now)]); // one gathering
  * ```
@@ -167,6 +183,12 @@ export function dashboardGatherer(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000,
+ * };
  * const facts = await gatherDashboard({ db, kv }, options, Date.now());
  * ```
  */

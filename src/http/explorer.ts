@@ -12,6 +12,11 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = () => Promise.resolve(getMongoClient("mongodb://127.0.0.1:27017").db("procurement"));
+ * const explorer = createExplorer({ now: Date.now });
+ * const request = new Request("http://localhost:8000/explore?q=road");
+ * const url = new URL(request.url);
  * const res = await explorer.handle(request, url, db); // null when not an explorer path
  * ```
  * @module
@@ -42,6 +47,7 @@ export type Phase = "open" | "closed" | "awarded" | "planned" | "cancelled" | "a
  *
  * @example
  * ```ts
+ * const tomorrow = new Date(Date.now() + 86_400_000);
  * phaseOf({ status: "active", stage: "tender", tenderDeadline: tomorrow }, Date.now()); // "open"
  * ```
  */

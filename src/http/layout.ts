@@ -7,8 +7,12 @@
  *
  * @example
  * ```ts
- * const page = layout({ title: "Search", current: "search", body: html`<p>…</p>` });
- * return htmlPage(page, await pageStyleHash(), { formAction: "'self'" });
+ * import { html } from "./html.ts";
+ * import { htmlPage } from "./respond.ts";
+ * async function searchPage(): Promise<Response> {
+ *   const page = layout({ title: "Search", current: "search", body: html`<p>…</p>` });
+ *   return htmlPage(page, await pageStyleHash(), { formAction: "'self'" });
+ * }
  * ```
  * @module
  */
@@ -108,6 +112,9 @@ let styleHash: Promise<string> | null = null;
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
+ * import { htmlPage } from "./respond.ts";
+ * const page = layout({ title: "Buyer", current: null, body: html`<p>x</p>` });
  * htmlPage(page, await pageStyleHash());
  * ```
  */
@@ -155,6 +162,7 @@ export function noticeType(code: string | null, stage: string): SafeHtml {
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
  * html`<h2>Newest notices</h2>${noticeTypeKey()}`;
  * ```
  */
@@ -196,6 +204,7 @@ const STYLE = new SafeHtml(PAGE_CSS);
  *
  * @example
  * ```ts
+ * import { html } from "./html.ts";
  * layout({ title: "Buyer", current: null, body: html`<p>x</p>` }).startsWith("<!doctype html>");
  * ```
  */

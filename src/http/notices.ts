@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await latestNotices(db, 12))[0]?.title;
  * ```
  * @module
@@ -41,6 +43,8 @@ export interface NoticeLine {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await latestNotices(db, 10))[0]?.title;
  * ```
  */

@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
- * return json({ ok: true });
- * return problem(400, "from must be a date such as 2026-01-01.");
+ * function answer(from: string): Response {
+ *   if (Number.isNaN(Date.parse(from))) {
+ *     return problem(400, "from must be a date such as 2026-01-01.");
+ *   }
+ *   return json({ ok: true });
+ * }
  * ```
  * @module
  */
@@ -51,7 +55,8 @@ export function problem(status: number, message: string, headers: HeadersInit = 
  *
  * @example
  * ```ts
- * htmlPage("<!doctype html>…", await styleHash(css));
+ * const css = "body { font-family: system-ui }";
+ * htmlPage("<!doctype html>…", await sha256Base64(css));
  * ```
  */
 export function htmlPage(

@@ -5,7 +5,13 @@
  *
  * @example
  * ```ts
- * const report = await readStatus({ db, kv }, { sources: ["fts", "cf"], intervalMs, now });
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const intervalMs = 3_600_000, now = Date.now();
+ * const report = await readStatus({ db, kv }, {
+ *   sources: ["fts", "cf"], schedule: "0 * * * *", intervalMs, now,
+ * });
  * report.sources[0].verdict; // "ok" | "lagging" | "failing"
  * ```
  * @module
@@ -257,6 +263,15 @@ async function sourceStatus(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import type { SyncStateDoc } from "../db/sync_state.ts";
+ * import { recentRuns } from "../db/runs.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * declare const states: SyncStateDoc[]; // the source's streams, main first
+ * const runs = await recentRuns(db, "fts", 10);
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000, now: Date.now(),
+ * };
  * summariseSource("fts", { states, runs, lease: null, contracts: 10, quarantine: 0, remap: null }, options);
  * ```
  */
@@ -302,6 +317,12 @@ export function summariseSource(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const options = {
+ *   sources: ["fts", "cf"] as const, schedule: "0 * * * *", intervalMs: 3_600_000, now: Date.now(),
+ * };
  * const report = await readStatus({ db, kv }, options);
  * ```
  */

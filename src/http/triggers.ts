@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
+ * import type { EngineDeps } from "../sync/engine.ts";
  * const triggers = createTriggers({ sources: ["fts", "cf"], now: () => Date.now() });
- * return await triggers.sync(url.searchParams, engine);
+ * function handleSync(url: URL, engine: EngineDeps): Promise<Response> {
+ *   return triggers.sync(url.searchParams, engine);
+ * }
  * ```
  * @module
  */
@@ -135,6 +138,8 @@ export interface Triggers {
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * const config = loadConfig(Deno.env.toObject());
  * const triggers = createTriggers({ sources: config.sync.sources, now: Date.now });
  * ```
  */

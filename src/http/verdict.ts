@@ -16,6 +16,7 @@
  *
  * @example
  * ```ts
+ * const now = Date.now();
  * judge({ now, intervalMs: 3_600_000, state: null, runs: [] }).verdict; // "lagging"
  * ```
  * @module
@@ -102,6 +103,13 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import { recentRuns } from "../db/runs.ts";
+ * import { loadState } from "../db/sync_state.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const now = Date.now(), intervalMs = 3_600_000;
+ * const state = await loadState(db, "fts");
+ * const runs = await recentRuns(db, "fts", 10);
  * const j = judge({ now, intervalMs, state, runs });
  * `${j.verdict}: ${j.reason}`;
  * ```

@@ -72,8 +72,8 @@ function fromParty(orgId: string, p: OcdsParty, source: SourceId): Buyer {
  * import { readBuyers } from "./buyers.ts";
  * import { Warnings } from "./read.ts";
  * const b = readBuyers("cf", {
- *   tag: [], planningDocuments: [], awards: [], contracts: [],
- *   buyer: { name: "Thame Town Council" }, parties: [],
+ *   tag: [], planningDocuments: [], awards: [], contracts: [], bidStatistics: [],
+ *   relationships: [], buyer: { name: "Thame Town Council" }, parties: [],
  * }, new Warnings());
  * b.buyerOrg; // "auto-thame-town-council"
  * ```

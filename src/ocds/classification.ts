@@ -7,10 +7,11 @@
  * import { classifyRelease } from "./classification.ts";
  * import { Warnings } from "./read.ts";
  * const c = classifyRelease({
- *   tag: [], parties: [], planningDocuments: [], awards: [], contracts: [],
+ *   tag: [], parties: [], planningDocuments: [], awards: [], contracts: [], bidStatistics: [],
+ *   relationships: [],
  *   tender: {
  *     classification: { scheme: "CPV", id: "31500000", path: "tender.classification" },
- *     additionalClassifications: [], items: [], lots: [], documents: [],
+ *     additionalClassifications: [], items: [], lots: [], documents: [], amendments: [],
  *   },
  * }, new Warnings());
  * c.cpvCodes; // ["31500000"]

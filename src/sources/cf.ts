@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
  * import { createCfSource } from "./cf.ts";
  * const cf = createCfSource(loadConfig(Deno.env.toObject()));
  * ```
@@ -25,7 +26,9 @@ export const CF_SPEC: ApiSpec = SOURCE_CATALOG.cf;
  *
  * @example
  * ```ts
- * const cf = createCfSource(config);
+ * import { loadConfig } from "../config.ts";
+ * const cf = createCfSource(loadConfig(Deno.env.toObject()));
+ * const window = { from: new Date("2026-11-01T00:00:00Z"), to: new Date("2026-11-16T00:00:00Z") };
  * await cf.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  */

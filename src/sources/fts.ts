@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
  * import { createFtsSource } from "./fts.ts";
  * const fts = createFtsSource(loadConfig(Deno.env.toObject()));
  * ```
@@ -23,7 +24,10 @@ export const FTS_SPEC: ApiSpec = SOURCE_CATALOG.fts;
  *
  * @example
  * ```ts
- * const fts = createFtsSource(config, { clock: systemClock });
+ * import { systemClock } from "../clock.ts";
+ * import { loadConfig } from "../config.ts";
+ * const fts = createFtsSource(loadConfig(Deno.env.toObject()), { clock: systemClock });
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
  * await fts.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  */

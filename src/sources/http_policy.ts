@@ -22,6 +22,9 @@
  * @example
  * ```ts
  * import { HttpPolicy, newCost } from "./http_policy.ts";
+ * import { RequestBudget } from "./request_budget.ts";
+ * import { systemClock } from "../clock.ts";
+ * const budget = new RequestBudget({ requests: 12, perMs: 120_000 }, systemClock);
  * const policy = new HttpPolicy({ source: "fts", fetch, clock: systemClock, budget,
  *   timeoutMs: 30_000, maxAttempts: 5, throttleWaitMs: 30_000, retryBaseMs: 1_000,
  *   maxBodyBytes: 32 * 1_048_576, maxRetryAfterMs: 3_600_000 });
@@ -65,6 +68,7 @@ export function newCost(): CostMeter {
  *
  * @example
  * ```ts
+ * import type { PageCost } from "./source.ts";
  * const cost: PageCost = freezeCost(newCost());
  * ```
  */

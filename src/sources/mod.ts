@@ -3,9 +3,12 @@
  *
  * @example
  * ```ts
- * import { createSources, SourceError } from "./sources/mod.ts";
- * const sources = createSources(config);
- * const page = await sources.fts.fetchPage({ window, cursor: null }, deadline);
+ * import { loadConfig } from "../config.ts";
+ * import { createSources, firstWindow } from "./mod.ts";
+ * const sources = createSources(loadConfig(Deno.env.toObject()));
+ * const start = new Date("2026-01-01T00:00:00Z");
+ * const window = firstWindow(start, new Date(), 6 * 3_600_000, 1_800_000);
+ * const page = await sources.fts.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  * @module
  */
@@ -27,6 +30,7 @@ export { firstWindow, nextWindow, planWindows } from "./windows.ts";
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
  * const { fts, cf } = createSources(loadConfig(Deno.env.toObject()));
  * ```
  */

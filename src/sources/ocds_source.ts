@@ -38,8 +38,11 @@
  *
  * @example
  * ```ts
- * import { createOcdsSource, FTS_SPEC } from "./ocds_source.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { createOcdsSource } from "./ocds_source.ts";
+ * import { FTS_SPEC } from "./fts.ts";
  * const fts = createOcdsSource(FTS_SPEC, loadConfig(Deno.env.toObject()));
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
  * const page = await fts.fetchPage({ window, cursor: null }, Date.now() + 60_000);
  * ```
  * @module
@@ -102,6 +105,10 @@ const log = getLog("sources");
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { CF_SPEC } from "./cf.ts";
+ * const config = loadConfig(Deno.env.toObject());
  * const source = createOcdsSource(CF_SPEC, config, { fetch, clock: systemClock });
  * ```
  */

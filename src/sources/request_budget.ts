@@ -11,6 +11,7 @@
  * import { systemClock } from "../clock.ts";
  * const budget = new RequestBudget({ requests: 12, perMs: 120_000 }, systemClock);
  * const slot = budget.reserve(Date.now() + 60_000);
+ * const url = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages";
  * if (slot !== null) { await systemClock.sleep(slot - systemClock.now()); await fetch(url); }
  * ```
  * @module
@@ -77,6 +78,7 @@ const shared = new WeakMap<Clock, Map<string, RequestBudget>>();
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
  * const budget = sharedBudget("fts https://api.example.org",
  *   { requests: 12, perMs: 120_000 }, systemClock);
  * ```

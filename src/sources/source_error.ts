@@ -4,7 +4,13 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { createFtsSource } from "./fts.ts";
  * import { SourceError } from "./source_error.ts";
+ * const source = createFtsSource(loadConfig(Deno.env.toObject()));
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
+ * const position = { window, cursor: null };
+ * const deadline = Date.now() + 60_000;
  * try {
  *   await source.fetchPage(position, deadline);
  * } catch (error) {

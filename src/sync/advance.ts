@@ -22,6 +22,10 @@ export interface Advanced {
  *
  * @example
  * ```ts
+ * import type { SyncStateDoc } from "../db/sync_state.ts";
+ * declare const state: SyncStateDoc; // as loadState read it
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
+ * const source = { windowMs: 6 * 3_600_000, overlapMs: 1_800_000 };
  * advance(state, window, null, new Date(), source).position; // the next window, or null
  * ```
  */

@@ -8,8 +8,15 @@
  *
  * @example
  * ```ts
- * Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: CRON_BACKOFF },
- *   createCronHandler({ config, ready: () => engine }));
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "./wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const engine = Promise.resolve(engineDeps(config, { db, kv }));
+ * Deno.cron(CRON_NAME, config.cron.schedule, { backoffSchedule: [...CRON_BACKOFF] },
+ *   cronCallback(createCronHandler({ config, ready: () => engine })));
  * ```
  * @module
  */
@@ -81,6 +88,13 @@ export interface CronCallbackOptions {
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "./wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const ready = () => Promise.resolve(engineDeps(config, { db, kv }));
  * Deno.cron(CRON_NAME, "0 * * * *", { backoffSchedule: [...CRON_BACKOFF] },
  *   cronCallback(createCronHandler({ config, ready }), { retry: config.platform.deploy }));
  * ```
@@ -111,6 +125,13 @@ export function cronCallback(
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "./wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const deps = engineDeps(config, { db, kv });
  * const tick = createCronHandler({ config, ready: () => Promise.resolve(deps) });
  * const runs = await tick(); // one RunDoc per enabled source
  * ```

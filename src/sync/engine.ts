@@ -6,6 +6,13 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * import { engineDeps } from "./wiring.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const deps = engineDeps(config, { db, kv });
  * const run = await runSync(deps, { source: "fts", trigger: "cron" });
  * run.outcome; // "caught-up" | "budget" | …
  * ```

@@ -17,6 +17,11 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import { instancesOf } from "../db/instances.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const deploymentId = "dep-1", since = new Date(Date.now() - 3_600_000);
  * const kvId = await kvIdentity(kv);
  * const problems = instanceProblems(await instancesOf(db, deploymentId, since));
  * ```

@@ -173,6 +173,14 @@ export interface HeartbeatOptions {
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { createFtsSource } from "../sources/fts.ts";
+ * import type { Lease } from "./lease.ts";
+ * const kv = await Deno.openKv();
+ * declare const lease: Lease; // as acquireLease returned it
+ * const source = createFtsSource(loadConfig(Deno.env.toObject()));
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
+ * const position = { window, cursor: null }, deadline = Date.now() + 60_000;
  * const beat = startHeartbeat(kv, lease, { ttlMs: 60_000, now: Date.now });
  * const page = await source.fetchPage(position, deadline);
  * const kept = await beat.stop(); // null: stop, the lease is someone else's

@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const result = await retryQuarantine(db, { source: "fts", limit: 500, now: new Date() });
  * result.resolved; // releases that mapped and were stored
  * ```
@@ -66,6 +68,8 @@ function parseRaw(doc: QuarantineDoc): { ok: true; value: unknown } | { ok: fals
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * await retryQuarantine(db, { limit: 1000, now: new Date() });
  * ```
  */

@@ -13,6 +13,13 @@
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
+ * const deps = { db, kv, clock: systemClock, sync: config.sync };
  * const result = await runRemap(deps, { source: "fts", kind: "cli" });
  * result.outcome; // "done"
  * ```
@@ -325,6 +332,10 @@ export interface RemapProgress {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * import { listRemapJobs } from "../db/remap_state.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const [job] = await listRemapJobs(db, "fts", 1);
  * remapProgress(job).etaSeconds; // 540
  * ```
  */

@@ -6,6 +6,12 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const page = JSON.parse(await Deno.readTextFile("fts_page.json"));
+ * const releases: unknown[] = page.releases;
+ * const window = { from: new Date("2026-11-30T00:00:00Z"), to: new Date("2026-11-30T06:00:00Z") };
+ * const position = { window, cursor: null };
  * const stored = await storePage(db, "fts", { releases, rejected: [] }, position, new Date());
  * stored.inserted; // notices stored for the first time
  * ```

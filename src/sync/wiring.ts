@@ -3,6 +3,11 @@
  *
  * @example
  * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { getMongoClient } from "../db/client.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const kv = await Deno.openKv();
  * const deps = engineDeps(config, { db, kv });
  * await syncSources(deps, config.sync.sources, "cron");
  * ```

@@ -19,6 +19,7 @@ Deno.test("deno task recount arguments: --batch N, nothing else", () => {
 
 Deno.test({
   name: "deno task recount corrects a wrong count and says how many it corrected",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

@@ -35,6 +35,7 @@ Deno.test("remap arguments: defaults, --source, --since, and what is refused", (
 
 Deno.test({
   name: "deno task remap re-maps stored releases with no API configured, and says how it went",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

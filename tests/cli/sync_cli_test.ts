@@ -82,6 +82,7 @@ Deno.test("the progress line shows pages, releases, rate, position, share and ET
 
 Deno.test({
   name: "deno task sync runs a range backfill against a server and prints a summary",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

@@ -16,6 +16,7 @@ import { startReplayServer } from "../support/replay_server.ts";
 
 Deno.test({
   name: "deno task sync: a 62 s CF throttle wait with a 10 s lease TTL ends caught up, exit 0",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

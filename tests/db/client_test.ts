@@ -10,7 +10,10 @@ import {
   MongoConnectError,
   STARTUP_PING_TIMEOUT_MS,
 } from "../../src/db/client.ts";
-import { testMongoUri } from "../support/mongo.ts";
+import { startTestServerFirst, testMongoUri } from "../support/mongo.ts";
+
+// the test server is this file's, not any one test's (see startTestServerFirst)
+startTestServerFirst();
 
 Deno.test("hostsOf names hosts without credentials", () => {
   assertEquals(hostsOf("mongodb://u:p@a:1,b:2/db?x=y"), "a:1,b:2");
@@ -19,8 +22,6 @@ Deno.test("hostsOf names hosts without credentials", () => {
 
 Deno.test({
   name: "an unreachable server fails within the selection timeout, naming the host, no password",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const started = Date.now();
     const error = await assertRejects(
@@ -37,7 +38,7 @@ Deno.test({
 
 Deno.test({
   name: "one client per URI is reused, and a reachable server answers ping",
-  sanitizeResources: false,
+  // jongodb prints a line for each client connection that closes (see mongoTest)
   sanitizeOps: false,
   fn: async () => {
     const uri = await testMongoUri();
@@ -66,7 +67,7 @@ async function failure(uri: string, stage?: "read" | "write"): Promise<MongoConn
 
 Deno.test({
   name: "connection failures are classified, name the host and never the password",
-  sanitizeResources: false,
+  // jongodb prints a line for each client connection that closes (see mongoTest)
   sanitizeOps: false,
   fn: async (t) => {
     const check = (e: MongoConnectError, problem: string, host: string, words: string) => {
@@ -186,8 +187,6 @@ Deno.test("server refusals: wrong password, a database not allowed, a read-only 
 
 Deno.test({
   name: "a mongodb+srv:// URI is accepted; a DNS failure names its host, never the password",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     // .invalid never resolves (RFC 2606), so this fails at the SRV lookup, offline or not
     const uri = "mongodb+srv://app:hunter22@cluster0.nothing.invalid/procurement?retryWrites=true";

@@ -85,6 +85,7 @@ const published = (n: SyntheticNotice) => n.publishedDate!.getTime();
 
 Deno.test({
   name: "every filter and sort returns what an independent pass over the notices returns",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -203,6 +204,7 @@ Deno.test({
 
 Deno.test({
   name: "pages stay exact while the sync inserts notices between them",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -270,6 +272,7 @@ const BAD: readonly [string, string | null, string][] = [
 
 Deno.test({
   name: "bad input is a 400 naming the parameter, answered in linear time",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -314,6 +317,7 @@ Deno.test({
 
 Deno.test({
   name: "answers carry ETag, Cache-Control and CORS; a read token closes the API when set",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -362,6 +366,7 @@ Deno.test({
 Deno.test({
   name:
     "every JSON route costs at most 3 MongoDB commands and answers as the OpenAPI document says",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -420,6 +425,7 @@ Deno.test({
 
 Deno.test({
   name: "exports stream the whole result as NDJSON and CSV (formulas defused)",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

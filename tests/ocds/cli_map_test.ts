@@ -169,6 +169,7 @@ Deno.test("cli map: bidi overrides and C1 controls in a release are escaped, the
 
 Deno.test({
   name: "cli map --compare-db: only the fields that differ from the stored notice",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {

@@ -20,7 +20,7 @@
  */
 import type { Db, MongoClient } from "mongodb";
 import { type EmbeddedMongo, startEmbeddedMongo } from "../../src/db/embedded.ts";
-import { getMongoClient } from "../../src/db/client.ts";
+import { closeMongoClients, getMongoClient } from "../../src/db/client.ts";
 
 const servers = new Map<boolean, Promise<{ uri: string; embedded: EmbeddedMongo | null }>>();
 
@@ -105,24 +105,49 @@ export function dropping(db: Db): AsyncDisposable {
   return { [Symbol.asyncDispose]: () => dropTestDb(db) };
 }
 
+const warmed = new Set<boolean>();
+
 /**
- * `Deno.test` with a fresh database, dropped afterwards (see {@linkcode dropTestDb}). The
- * shared client and server outlive single tests, so the op and resource sanitizers are off
- * for these tests only.
+ * Starts this file's test server in a `beforeAll` hook (once per kind), so that no test owns
+ * the jongodb process and its drained output pipes, which would fail its resource and op
+ * sanitizers. {@linkcode mongoTest} calls it; a file whose tests call `testMongoUri` directly
+ * calls it at the top.
+ */
+export function startTestServerFirst(options: TestServerOptions = {}): void {
+  const replicaSet = options.replicaSet ?? true;
+  if (warmed.has(replicaSet)) return;
+  warmed.add(replicaSet);
+  Deno.test.beforeAll(async () => void await testMongoUri({ replicaSet }));
+}
+
+/**
+ * `Deno.test` with a fresh database, dropped afterwards (see {@linkcode dropTestDb}), under
+ * the resource sanitizer: what outlives a test is set up outside every test. The test server
+ * is started in a `beforeAll` hook ({@linkcode startTestServerFirst}), and the pooled clients
+ * are closed when each test ends (their pool and monitor timers would fire during the next
+ * test). The op sanitizer stays off: jongodb prints a line for every client connection that
+ * closes ("tcp client io failure: Connection reset"), so the read of its output, pending since
+ * start-up, completes during a test that closes one.
  */
 export function mongoTest(
   name: string,
   fn: (db: Db, t: Deno.TestContext) => Promise<void>,
   options: { ignore?: boolean } & TestServerOptions = {},
 ): void {
+  if (!options.ignore) startTestServerFirst(options);
   Deno.test({
     name,
     ignore: options.ignore,
     sanitizeOps: false,
-    sanitizeResources: false,
     fn: async (t) => {
-      await using fresh = await freshDb(name, options);
-      await fn(fresh.db, t);
+      try {
+        await using fresh = await freshDb(name, options);
+        await fn(fresh.db, t);
+      } finally {
+        await closeMongoClients();
+        // let jongodb print its "Connection reset" lines now, not during the next test
+        if (usingJongodb()) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
   });
 }

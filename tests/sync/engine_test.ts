@@ -93,6 +93,7 @@ function distinctNotices(source: SourceId, releases: ReleaseJson[]): number {
 
 Deno.test({
   name: "a backfill over many windows stores every release once, then turns incremental",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -147,6 +148,7 @@ Deno.test({
 
 Deno.test({
   name: "replaying pages changes nothing: contracts, procurements and buyer counts stay exact",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -176,6 +178,7 @@ Deno.test({
 
 Deno.test({
   name: "a run that fails between any two steps resumes to the same final database",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
@@ -237,6 +240,7 @@ Deno.test({
 
 Deno.test({
   name: "two engines started together: exactly one works, the other names the holder",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -260,6 +264,7 @@ Deno.test({
 
 Deno.test({
   name: "a holder that lost its lease cannot move the cursor; the new holder's work stands",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -288,6 +293,7 @@ Deno.test({
 
 Deno.test({
   name: "an older release of a notice never overwrites a newer one, even when replayed",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

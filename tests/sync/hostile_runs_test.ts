@@ -68,6 +68,7 @@ const recent = (source: "fts" | "cf", n: number, now: number) =>
 
 Deno.test({
   name: "lease: held through a throttle wait 3× its TTL; a taker during the wait is refused",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -104,6 +105,7 @@ Deno.test({
 
 Deno.test({
   name: "lease: a run that really loses it to another holder during a wait still stops",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -137,6 +139,7 @@ Deno.test({
 Deno.test({
   name:
     "throttled: Retry-After 999999 stops the run as throttled (capped), not budget, and says so",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -185,6 +188,7 @@ Deno.test({
 
 Deno.test({
   name: "a failed run records the requests, retries and waits it made",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -208,6 +212,7 @@ Deno.test({
 
 Deno.test({
   name: "a stored position in the future: /status is never ok, and the next run starts again",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -260,6 +265,7 @@ Deno.test({
 
 Deno.test({
   name: "range backfills without an end reuse one stream; finished ones leave /status in time",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

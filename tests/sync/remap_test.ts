@@ -116,6 +116,7 @@ async function damage(db: Db): Promise<{ deleted: number; stale: number }> {
 
 Deno.test({
   name: "remap rebuilds deleted and stale documents: equal to a fresh sync, no API request",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -150,6 +151,7 @@ Deno.test({
 
 Deno.test({
   name: "remap killed after any batch resumes from its cursor to the same result",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -186,6 +188,7 @@ Deno.test({
 
 Deno.test({
   name: "a corrupted stored release goes to quarantine with a reason; the rest is re-mapped",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -217,6 +220,7 @@ function tickingClock(start: number): Clock {
 
 Deno.test({
   name: "the background job re-maps only older-version releases, in budgeted slices, with an ETA",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -260,6 +264,7 @@ Deno.test({
 
 Deno.test({
   name: "remap waits for a source whose lease is held",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

@@ -16,6 +16,7 @@ import { syntheticReleases } from "../support/replay_data.ts";
 
 Deno.test({
   name: "a backfill costs at most 9 MongoDB commands per page with raw releases, 8 without",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

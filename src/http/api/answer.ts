@@ -5,7 +5,9 @@
  *
  * @example
  * ```ts
- * return await apiJson(request, { items }, options);
+ * function answerItems(request: Request, items: unknown[]): Promise<Response> {
+ *   return apiJson(request, { items }, { corsOrigin: "*", private: false });
+ * }
  * ```
  * @module
  */
@@ -65,6 +67,7 @@ function matches(ifNoneMatch: string | null, etag: string): boolean {
  *
  * @example
  * ```ts
+ * const request = new Request("http://localhost:8000/api/v1/notices?q=road");
  * await apiJson(request, { ok: true }, { corsOrigin: "*", private: false });
  * ```
  */
@@ -94,6 +97,7 @@ export async function apiJson(
  *
  * @example
  * ```ts
+ * const options = { corsOrigin: "*", private: false };
  * apiError(404, "No notice fts/1.", options);
  * ```
  */

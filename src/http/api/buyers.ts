@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const buyer = await readBuyer(db, "GB-PPON-ABCD-1234-EFGH");
  * ```
  * @module
@@ -62,6 +64,8 @@ export interface BuyerFacts {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await readBuyerFacts(db, "GB-PPON-ABCD-1234-EFGH"))?.buyer.contractCount;
  * ```
  */
@@ -103,6 +107,8 @@ export async function readBuyerFacts(db: Db, orgId: string): Promise<BuyerFacts 
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await readBuyer(db, "GB-PPON-ABCD-1234-EFGH"))?.counts.notices;
  * ```
  */
@@ -148,6 +154,8 @@ export interface SectorCount {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * (await sectorCounts(db, Date.now()))[0]; // { slug: "construction", name: "…", notices: 120, open: 8 }
  * ```
  */

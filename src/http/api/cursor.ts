@@ -7,6 +7,8 @@
  *
  * @example
  * ```ts
+ * import { ObjectId } from "mongodb";
+ * const position = { value: new Date("2026-11-30T09:00:00Z"), id: new ObjectId() };
  * const token = await encodeCursor(position, "q=road&sort=-published");
  * const back = await decodeCursor(token, "q=road&sort=-published"); // the same position
  * ```
@@ -62,6 +64,7 @@ interface Payload {
  *
  * @example
  * ```ts
+ * import { ObjectId } from "mongodb";
  * await encodeCursor({ value: new Date(), id: new ObjectId() }, "sort=-published");
  * ```
  */

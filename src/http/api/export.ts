@@ -7,7 +7,13 @@
  *
  * @example
  * ```ts
- * return exportResponse(db, NOTICES, request, "csv", headers);
+ * import { getMongoClient } from "../../db/client.ts";
+ * import { NOTICES } from "./notice_resource.ts";
+ * import { readListRequest } from "./resource.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const url = new URL("http://localhost:8000/api/v1/notices.csv?q=road");
+ * const headers = { "cache-control": "public, max-age=60" };
+ * exportResponse(db, NOTICES, await readListRequest(NOTICES, url, false), "csv", headers);
  * ```
  * @module
  */
@@ -44,6 +50,12 @@ export function csvCell(value: unknown): string {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * import { NOTICES } from "./notice_resource.ts";
+ * import { readListRequest } from "./resource.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const url = new URL("http://localhost:8000/api/v1/notices?q=road");
+ * const request = await readListRequest(NOTICES, url, false);
  * exportResponse(db, NOTICES, request, "ndjson", { "cache-control": "public, max-age=60" });
  * ```
  */

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { readListRequest } from "./resource.ts";
  * const req = await readListRequest(NOTICES, new URL("http://x/api/v1/notices?cpv=45"));
  * ```
  * @module

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
  * openApiDocument([NOTICES]).paths["/api/v1/notices"];
  * ```
  * @module
@@ -76,6 +77,7 @@ const notFound = {
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
  * const doc = openApiDocument([NOTICES]);
  * doc.openapi; // "3.1.0"
  * ```

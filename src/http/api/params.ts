@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { LIMIT } from "./resource.ts";
  * const values = parseParams(new URL("http://x/?limit=5"), [LIMIT]);
  * values.limit; // 5
  * ```
@@ -125,6 +126,9 @@ function parseValue(spec: ParamSpec, raw: string): ParamValue {
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
+ * import { listParams } from "./resource.ts";
+ * const specs = listParams(NOTICES);
  * parseParams(new URL("http://x/?q=road&q=rail"), specs); // throws: q is given twice
  * ```
  */

@@ -6,7 +6,11 @@
  *
  * @example
  * ```ts
- * const page = await listPage(db, NOTICES, url); // { items, next }
+ * import { getMongoClient } from "../../db/client.ts";
+ * import { NOTICES } from "./notice_resource.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const url = new URL("http://localhost:8000/api/v1/notices?q=road");
+ * const page = await listPage(db, NOTICES, await readListRequest(NOTICES, url)); // { items, next }
  * ```
  * @module
  */
@@ -117,6 +121,7 @@ export interface ListRequest {
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
  * const req = await readListRequest(NOTICES, new URL("http://x/api/v1/notices?q=road"));
  * ```
  */
@@ -191,6 +196,10 @@ export interface ListAnswer {
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * import { NOTICES } from "./notice_resource.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const url = new URL("http://localhost:8000/api/v1/notices?q=road");
  * const { docs, next } = await listDocs(db, NOTICES, await readListRequest(NOTICES, url));
  * ```
  */
@@ -215,6 +224,10 @@ export async function listDocs<D extends Document>(
  *
  * @example
  * ```ts
+ * import { getMongoClient } from "../../db/client.ts";
+ * import { NOTICES } from "./notice_resource.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
+ * const url = new URL("http://localhost:8000/api/v1/notices?q=road");
  * const answer = await listPage(db, NOTICES, await readListRequest(NOTICES, url));
  * ```
  */

@@ -17,6 +17,12 @@
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
+ * import { PROCUREMENTS } from "./procurement_resource.ts";
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = () => Promise.resolve(getMongoClient("mongodb://127.0.0.1:27017").db("procurement"));
+ * const request = new Request("http://localhost:8000/api/v1/notices?q=road");
+ * const url = new URL(request.url);
  * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES, PROCUREMENTS] });
  * const res = await api.handle(request, url, db); // null when the path is not the API's
  * ```
@@ -91,6 +97,7 @@ function checkSource(source: string): SourceId {
  *
  * @example
  * ```ts
+ * import { NOTICES } from "./notice_resource.ts";
  * const api = createApi({ readToken: null, corsOrigin: "*", resources: [NOTICES] });
  * ```
  */
