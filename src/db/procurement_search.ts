@@ -10,7 +10,9 @@
  *
  * @example
  * ```ts
- * const stored = compileProcurement({ source: "fts", ocid }, notices);
+ * import { compileProcurement, type CompilerNotice } from "./procurement_search.ts";
+ * declare const notices: CompilerNotice[]; // the stored notices of one ocid
+ * const stored = compileProcurement({ source: "fts", ocid: "ocds-example-1" }, notices);
  * stored?.searchTokens; // ["road", "gritting", "leeds", …]
  * ```
  * @module
@@ -33,7 +35,7 @@ export type SearchableProcurement = Procurement & { readonly searchTokens: strin
  * ```ts
  * procurementSearchTokens({ ocid: "ocds-example-1", title: "Road gritting", description: null,
  *   buyerName: "Leeds City Council", suppliers: [] });
- * // ["road", "gritting", "leeds", "city", "council", "ocds", "b5fd17"]
+ * // ["road", "gritting", "leeds", "city", "council", "ocds", "example"]
  * ```
  */
 export function procurementSearchTokens(
@@ -53,6 +55,9 @@ export function procurementSearchTokens(
  *
  * @example
  * ```ts
+ * import { withSearchTokens } from "./procurement_search.ts";
+ * import type { Procurement } from "../ocds/procurement_doc.ts";
+ * declare const procurement: Procurement; // titled "Road gritting"
  * withSearchTokens(procurement).searchTokens.includes("gritting"); // true
  * ```
  */

@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import { procurementBody } from "./explorer_procurements.ts";
+ * import type { ProcurementDoc } from "../db/procurements.ts";
+ * declare const doc: ProcurementDoc; // as the procurements collection stores it
  * const body = procurementBody(doc, new Date());
  * ```
  * @module
@@ -52,6 +55,11 @@ function values(doc: ProcurementDoc): SafeHtml {
  *
  * @example
  * ```ts
+ * import { procurementItem } from "./explorer_procurements.ts";
+ * import { html } from "./html.ts";
+ * import type { ProcurementDoc } from "../db/procurements.ts";
+ * declare const docs: ProcurementDoc[];
+ * const now = new Date();
  * html`<ol class="results">${docs.map((d) => procurementItem(d, now))}</ol>`;
  * ```
  */
@@ -116,6 +124,11 @@ function awardsTable(awards: readonly ProcurementAward[], id: string): SafeHtml 
  *
  * @example
  * ```ts
+ * import { procurementBody } from "./explorer_procurements.ts";
+ * import { layout } from "./layout.ts";
+ * import type { ProcurementDoc } from "../db/procurements.ts";
+ * declare const doc: ProcurementDoc;
+ * const now = new Date();
  * layout({ title: doc.title ?? doc.ocid, current: null, body: procurementBody(doc, now) });
  * ```
  */

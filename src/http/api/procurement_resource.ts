@@ -12,7 +12,10 @@
  *
  * @example
  * ```ts
- * const req = await readListRequest(PROCUREMENTS, new URL("http://x/api/v1/procurements?phase=open"));
+ * import { PROCUREMENTS } from "./procurement_resource.ts";
+ * import { readListRequest } from "./resource.ts";
+ * const url = new URL("http://x/api/v1/procurements?phase=open");
+ * const req = await readListRequest(PROCUREMENTS, url);
  * ```
  * @module
  */

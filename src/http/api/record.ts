@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import { readRecord } from "./record.ts";
+ * import { getMongoClient } from "../../db/client.ts";
+ * const db = getMongoClient("mongodb://127.0.0.1:27017").db("procurement");
  * const answer = await readRecord(db, "cf", "ocds-example-1", "https://x.org/api/v1/…/record");
  * if (answer.ok) answer.package.records[0].compiledRelease;
  * ```
@@ -54,7 +57,11 @@ export type RecordAnswer =
  *
  * @example
  * ```ts
- * const answer = await readRecord(db, "fts", "ocds-example-04f1e0", "/api/v1/procurements/fts/ocds-example-04f1e0/record");
+ * import { readRecord } from "./record.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
+ * const path = "/api/v1/procurements/fts/ocds-example-04f1e0/record";
+ * const answer = await readRecord(db, "fts", "ocds-example-04f1e0", path);
  * ```
  */
 export async function readRecord(
