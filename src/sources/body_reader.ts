@@ -14,7 +14,7 @@
  * ```ts
  * import { readBody } from "./body_reader.ts";
  * import { decodeBody } from "./decode.ts";
- * const url = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages";
+ * const url = "https://api.example.org/api/1.0/ocdsReleasePackages";
  * const response = await fetch(url);
  * const body = await readBody(response, { maxBytes: 32 * 1_048_576, skim: false });
  * if (body.kind === "whole") decodeBody(body.bytes);
@@ -172,7 +172,7 @@ export function completeReleases(chunks: readonly Uint8Array[], limit: number): 
  *
  * @example
  * ```ts
- * const url = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages";
+ * const url = "https://api.example.org/api/1.0/ocdsReleasePackages";
  * const response = await fetch(url);
  * const start = await readHead(response, 4096);
  * ```

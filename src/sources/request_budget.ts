@@ -11,7 +11,7 @@
  * import { systemClock } from "../clock.ts";
  * const budget = new RequestBudget({ requests: 12, perMs: 120_000 }, systemClock);
  * const slot = budget.reserve(Date.now() + 60_000);
- * const url = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages";
+ * const url = "https://api.example.org/api/1.0/ocdsReleasePackages";
  * if (slot !== null) { await systemClock.sleep(slot - systemClock.now()); await fetch(url); }
  * ```
  * @module
