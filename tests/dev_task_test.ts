@@ -9,8 +9,6 @@ const HOUR = 3_600_000;
 Deno.test({
   name: "with the embedded database main.ts syncs the last 3 days at once, trigger startup",
   ignore: jongodbBinary() === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
   fn: async () => {
     const now = Date.now();
     // 30 notices per source in the last 3 days, 30 more before: only the first are read
@@ -54,8 +52,6 @@ Deno.test({
 Deno.test({
   name: "deno task dev: no .env warning; failed ticks are one line each, no stack trace",
   ignore: jongodbBinary() === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
   fn: async () => {
     try {
       await Deno.stat(projectPath(".env"));

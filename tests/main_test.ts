@@ -43,8 +43,6 @@ Deno.test("a bad setting stops start-up with a message naming it", async () => {
 Deno.test({
   name: "main.ts with SYNC_ON_START syncs at once and serves status, dashboard and triggers",
   ignore: jongodbBinary() === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
   fn: async () => {
     await using replay = startReplayServer({
       rateLimit: { fts: false, cf: false },
@@ -94,8 +92,6 @@ Deno.test({
 Deno.test({
   name: "deno task demo fills the dashboard offline, within 150 s even on a loaded machine",
   ignore: jongodbBinary() === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
   fn: async () => {
     const started = Date.now();
     const child = new Deno.Command(Deno.execPath(), {
@@ -183,8 +179,6 @@ Deno.test({
   name:
     "on Deno Deploy without MONGODB_URI: one FATAL line, no jongodb, cron ticks fail saying why",
   ignore: Deno.build.os !== "linux",
-  sanitizeOps: false,
-  sanitizeResources: false,
   fn: async () => {
     await using app = await startMain({
       DENO_DEPLOYMENT_ID: "test-deployment",

@@ -7,6 +7,7 @@ import { crashResume } from "../support/crash_harness.ts";
 
 Deno.test({
   name: "a backfill killed 20 times with SIGKILL ends identical to an uninterrupted one",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

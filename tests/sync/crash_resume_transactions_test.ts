@@ -9,6 +9,7 @@ import { crashResume } from "../support/crash_harness.ts";
 
 Deno.test({
   name: "pages written in transactions: killed 8 times with SIGKILL, identical and counts exact",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

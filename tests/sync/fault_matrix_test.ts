@@ -204,6 +204,7 @@ const POINTS = [0, 3, 7];
 for (const c of CASES) {
   Deno.test({
     name: `fault matrix: ${c.name}`,
+    // the shared test MongoDB (jongodb process, pooled client) outlives this test
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async (t) => {
@@ -268,6 +269,7 @@ for (const c of CASES) {
 Deno.test({
   name:
     "fault matrix: MongoDB going away mid-run fails cleanly; the next run resumes, nothing lost",
+  // the shared test MongoDB (jongodb process, pooled client) outlives this test
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
