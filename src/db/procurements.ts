@@ -12,6 +12,9 @@
  *
  * @example
  * ```ts
+ * import { compileProcurements, procurementId, procurementsCollection } from "./procurements.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
  * await compileProcurements(db, "fts", ["ocds-example-067fb8"]);
  * await procurementsCollection(db).findOne({ _id: procurementId("fts", "ocds-example-067fb8") });
  * ```
@@ -91,6 +94,9 @@ export interface CompileCounts {
  *
  * @example
  * ```ts
+ * import { compileProcurements } from "./procurements.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
  * const { compiled } = await compileProcurements(db, "cf", ["ocds-example-1", "ocds-example-2"]);
  * ```
  */
@@ -185,6 +191,13 @@ function sweepFilter(
  *
  * @example
  * ```ts
+ * import { writePageProcurements } from "./procurements.ts";
+ * import { writeContracts } from "./contracts.ts";
+ * import type { Contract } from "../ocds/documents.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
+ * declare const contracts: Contract[]; // a page's mapped notices
+ * const now = new Date();
  * await writeContracts(db, contracts, now, {
  *   withOcids: true,
  *   beforeWrite: (plan) => writePageProcurements(db, "fts", plan).then(() => {}),

@@ -15,6 +15,8 @@
  * @example
  * ```ts
  * import { compileProcurement } from "./procurement.ts";
+ * import type { CompilerNotice } from "./procurement_notice.ts";
+ * declare const notices: CompilerNotice[]; // the stored notices of one ocid
  * const p = compileProcurement({ source: "fts", ocid: "ocds-example-067fb8" }, notices);
  * p?.phase; // "open"
  * ```

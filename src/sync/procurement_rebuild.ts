@@ -14,7 +14,13 @@
  *
  * @example
  * ```ts
- * const done = await rebuildProcurements(db, { sources: ["fts", "cf"] });
+ * import { rebuildProcurements } from "./procurement_rebuild.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
+ * const kv = await Deno.openKv(":memory:");
+ * const done = await rebuildProcurements(db, {
+ *   sources: ["fts", "cf"], kv, leaseTtlMs: 300_000, now: Date.now,
+ * });
  * done.compiled; // procurements written
  * ```
  * @module
@@ -146,6 +152,9 @@ export interface RebuildOptions extends LeaseDeps {
  *
  * @example
  * ```ts
+ * import { rebuildProcurements } from "./procurement_rebuild.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
  * const kv = await Deno.openKv(":memory:");
  * await rebuildProcurements(db, {
  *   sources: ["cf"], ocid: "ocds-example-4c20859e", kv, leaseTtlMs: 300_000, now: Date.now,
@@ -244,6 +253,9 @@ export interface RebuildStep {
  *
  * @example
  * ```ts
+ * import { rebuildStep } from "./procurement_rebuild.ts";
+ * import type { Db } from "mongodb";
+ * declare const db: Db;
  * const kv = await Deno.openKv(":memory:");
  * await rebuildStep(db, { kv, leaseTtlMs: 300_000, now: Date.now, budgetMs: 60_000 });
  * ```

@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
+import { CLIENT_OPTIONS } from "../../src/db/client.ts";
 import { MongoClient } from "mongodb";
 import {
   flushPendingRuns,
@@ -35,6 +36,7 @@ mongoTest("retention keeps the newest runs per source only", async (db) => {
 mongoTest("a run MongoDB cannot take waits in KV until the next flush writes it", async (db) => {
   // a real driver against a port nothing listens on: every write fails fast
   const away = new MongoClient("mongodb://127.0.0.1:1/?directConnection=true", {
+    ...CLIENT_OPTIONS,
     serverSelectionTimeoutMS: 200,
   });
   const kv = await Deno.openKv(":memory:");
@@ -60,6 +62,7 @@ mongoTest("a run MongoDB cannot take waits in KV until the next flush writes it"
 
 mongoTest("a flush that MongoDB refuses keeps the records in KV", async (db) => {
   const away = new MongoClient("mongodb://127.0.0.1:1/?directConnection=true", {
+    ...CLIENT_OPTIONS,
     serverSelectionTimeoutMS: 200,
   });
   const kv = await Deno.openKv(":memory:");
