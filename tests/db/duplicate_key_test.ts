@@ -1,10 +1,9 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { isDuplicateKeyError } from "../../src/db/duplicate_key.ts";
-import { freshDb } from "../support/mongo.ts";
+import { mongoTest } from "../support/mongo.ts";
 
-Deno.test("isDuplicateKeyError tells a unique key stored twice from other failures", async () => {
-  await using fresh = await freshDb("dupkey");
-  const things = fresh.db.collection<{ _id: string; n: number }>("things");
+mongoTest("isDuplicateKeyError tells a unique key stored twice from other failures", async (db) => {
+  const things = db.collection<{ _id: string; n: number }>("things");
   await things.insertOne({ _id: "a", n: 1 });
   const single = await assertRejects(() => things.insertOne({ _id: "a", n: 2 }));
   assert(isDuplicateKeyError(single), `insertOne: ${single}`);

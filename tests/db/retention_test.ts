@@ -13,7 +13,7 @@ import {
   procurementsCollection,
   writePageProcurements,
 } from "../../src/db/procurements.ts";
-import { compileProcurement } from "../../src/ocds/procurement.ts";
+import { compileProcurement } from "../../src/db/procurement_search.ts";
 import { mongoTest } from "../support/mongo.ts";
 import { aBuyer, aContract } from "../support/contracts.ts";
 
