@@ -182,12 +182,14 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
-    const fts = syntheticReleases("fts", 120, {
+    // small enough that 4 crash points × every page stay quick on jongodb's transactions (each
+    // crash point runs a whole sync twice), large enough for several windows and pages
+    const fts = syntheticReleases("fts", 60, {
       from: FROM,
       to: new Date("2026-11-21T00:00:00Z"),
       seed: 31,
     });
-    const env = { FTS_START_DATE: "2026-11-20", FTS_WINDOW: "12h" };
+    const env = { FTS_START_DATE: "2026-11-20", FTS_WINDOW: "12h", FTS_PAGE_SIZE: "12" };
     const reference = await (async () => {
       await using w = await world({ fts }, env);
       const run = await runSync(w.deps(), { source: "fts", trigger: "test" });
