@@ -221,7 +221,8 @@ export interface InsertOptions {
  * Stores many notices fast, for benchmarks: the documents `writeContracts` would write
  * (content hash and search tokens included), inserted in batches (see
  * {@linkcode InsertOptions}) without the per-page read-back; buyers with their exact counts in
- * one bulk write; the figures the sync keeps. The embedded server's inserts slow down as a
+ * one bulk write; the figures the sync keeps. Counts and figures are added, so successive calls
+ * with notices not yet stored grow a database exactly. The embedded server's inserts slow down as a
  * collection grows, so a 50,000-notice database through the page-by-page path would take hours
  * there.
  */
@@ -255,7 +256,9 @@ export async function insertNotices(
       updateOne: {
         filter: { orgId: b.orgId },
         update: {
-          $set: { contractCount: counts.get(b.orgId) ?? 0, countedAt: at },
+          // added, so a benchmark can grow a database by calls with the next notices
+          $inc: { contractCount: counts.get(b.orgId) ?? 0 },
+          $set: { countedAt: at },
           $setOnInsert: { ...b, firstSeenAt: at },
         },
         upsert: true,
@@ -281,7 +284,8 @@ export async function insertNotices(
 /**
  * Compiles and inserts the procurements of notices inserted by {@linkcode insertNotices}, for
  * benchmarks: the documents `compileProcurements` writes (search tokens included), inserted in
- * batches (see {@linkcode InsertOptions}) without its read of the stored notices.
+ * batches (see {@linkcode InsertOptions}) without its read of the stored notices. Every
+ * procurement of `notices` must be new: all its notices are in this call.
  */
 export async function insertProcurements(
   db: Db,
