@@ -204,19 +204,35 @@ export async function storeNotices(
   }
 }
 
+/** Options of {@linkcode insertNotices} and {@linkcode insertProcurements}. */
+export interface InsertOptions {
+  /**
+   * Documents per `insertMany`. Bounds the time of one command on the embedded server, whose
+   * inserts slow down as a collection grows (a batch of 5,000 timed out on its way to 50,000
+   * notices; one of 1,000 took 86 s with 27,000 stored: the caller sets its socket timeout).
+   * @default 1000
+   */
+  readonly batch?: number;
+  /** Called after each batch with the documents stored so far (for a benchmark's progress). */
+  readonly onBatch?: (stored: number) => void;
+}
+
 /**
  * Stores many notices fast, for benchmarks: the documents `writeContracts` would write
- * (content hash and search tokens included), inserted in batches of `batch` without the
- * per-page read-back; buyers with their exact counts in one bulk write; the figures the sync
- * keeps. The embedded server's inserts slow down as a collection grows, so a 50,000-notice
- * database through the page-by-page path would take hours there.
+ * (content hash and search tokens included), inserted in batches (see
+ * {@linkcode InsertOptions}) without the per-page read-back; buyers with their exact counts in
+ * one bulk write; the figures the sync keeps. Counts and figures are added, so successive calls
+ * with notices not yet stored grow a database exactly. The embedded server's inserts slow down as a
+ * collection grows, so a 50,000-notice database through the page-by-page path would take hours
+ * there.
  */
 export async function insertNotices(
   db: Db,
   notices: readonly Contract[],
   now: number,
-  batch = 5000,
+  options: InsertOptions = {},
 ): Promise<void> {
+  const batch = options.batch ?? 1000;
   const at = new Date(now);
   for (let i = 0; i < notices.length; i += batch) {
     const docs = await Promise.all(
@@ -230,6 +246,7 @@ export async function insertNotices(
       })),
     );
     await insertNewContracts(db, docs);
+    options.onBatch?.(i + docs.length);
   }
   const counts = new Map<string, number>();
   for (const n of notices) counts.set(n.buyerOrg!, (counts.get(n.buyerOrg!) ?? 0) + 1);
@@ -239,7 +256,9 @@ export async function insertNotices(
       updateOne: {
         filter: { orgId: b.orgId },
         update: {
-          $set: { contractCount: counts.get(b.orgId) ?? 0, countedAt: at },
+          // added, so a benchmark can grow a database by calls with the next notices
+          $inc: { contractCount: counts.get(b.orgId) ?? 0 },
+          $set: { countedAt: at },
           $setOnInsert: { ...b, firstSeenAt: at },
         },
         upsert: true,
@@ -265,13 +284,15 @@ export async function insertNotices(
 /**
  * Compiles and inserts the procurements of notices inserted by {@linkcode insertNotices}, for
  * benchmarks: the documents `compileProcurements` writes (search tokens included), inserted in
- * batches of `batch` without its read of the stored notices.
+ * batches (see {@linkcode InsertOptions}) without its read of the stored notices. Every
+ * procurement of `notices` must be new: all its notices are in this call.
  */
 export async function insertProcurements(
   db: Db,
   notices: readonly Contract[],
-  batch = 5000,
+  options: InsertOptions = {},
 ): Promise<number> {
+  const batch = options.batch ?? 1000;
   const byKey = new Map<string, Contract[]>();
   for (const n of notices) {
     const key = procurementId(n.source, n.ocid);
@@ -285,7 +306,9 @@ export async function insertProcurements(
     if (p !== null) docs.push({ _id, ...p });
   }
   for (let i = 0; i < docs.length; i += batch) {
-    await procurementsCollection(db).insertMany(docs.slice(i, i + batch), { ordered: false });
+    const slice = docs.slice(i, i + batch);
+    await procurementsCollection(db).insertMany(slice, { ordered: false });
+    options.onBatch?.(i + slice.length);
   }
   return docs.length;
 }
