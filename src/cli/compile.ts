@@ -11,8 +11,8 @@
  */
 import { ConfigError, loadConfig } from "../config.ts";
 import { SOURCE_CATALOG, SOURCE_IDS, type SourceId } from "../sources/catalog.ts";
-import { errorText, secretsOfUri, setupLogging } from "../log.ts";
-import { openDatabase } from "../db/open.ts";
+import { errorText } from "../log.ts";
+import { openTaskDatabase } from "./task_database.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import { markRebuilt, rebuildProcurements } from "../sync/procurement_rebuild.ts";
 import { openKv } from "../sync/wiring.ts";
@@ -74,11 +74,7 @@ async function main(flags: Map<string, string>): Promise<number> {
     else console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;
   }
-  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
-  const open = await openDatabase(config).catch((error) => {
-    console.error(errorText(error));
-    return null;
-  });
+  const open = await openTaskDatabase(config);
   if (!open) return 1;
   // the rebuild holds each source's sync lease, so it never races a sync or a re-mapping
   const kv = await openKv(config);

@@ -10,8 +10,8 @@
  * @module
  */
 import { ConfigError, loadConfig } from "../config.ts";
-import { errorText, secretsOfUri, setupLogging } from "../log.ts";
-import { openDatabase } from "../db/open.ts";
+import { errorText } from "../log.ts";
+import { openTaskDatabase } from "./task_database.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import { recountAllBuyers } from "../db/buyer_recount.ts";
 
@@ -49,11 +49,7 @@ async function main(): Promise<number> {
     console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;
   }
-  setupLogging({ level: "warning", secrets: secretsOfUri(config.mongodbUri) });
-  const open = await openDatabase(config).catch((error) => {
-    console.error(errorText(error));
-    return null;
-  });
+  const open = await openTaskDatabase(config);
   if (!open) return 1;
   try {
     await ensureIndexes(open.db);

@@ -12,9 +12,9 @@
  * @module
  */
 import { ConfigError, loadConfig, SOURCE_IDS, type SourceId } from "../config.ts";
-import { errorText, secretsOfUri, setupLogging } from "../log.ts";
+import { errorText } from "../log.ts";
 import { systemClock } from "../clock.ts";
-import { openDatabase } from "../db/open.ts";
+import { openTaskDatabase } from "./task_database.ts";
 import { ensureIndexes } from "../db/indexes.ts";
 import { openKv } from "../sync/wiring.ts";
 import { type RemapResult, runRemap } from "../sync/remap.ts";
@@ -120,15 +120,7 @@ async function main(): Promise<number> {
     console.error(error instanceof ConfigError ? error.message : errorText(error));
     return 2;
   }
-  setupLogging({
-    level: "warning",
-    format: config.logFormat,
-    secrets: secretsOfUri(config.mongodbUri),
-  });
-  const open = await openDatabase(config).catch((error) => {
-    console.error(errorText(error));
-    return null;
-  });
+  const open = await openTaskDatabase(config);
   if (!open) return 1;
   const kv = await openKv(config);
   const tty = Deno.stderr.isTerminal();

@@ -10,7 +10,7 @@
  * `tenderDeadline`.
  * @module
  */
-import type { Money, SourceId, Stage } from "./documents.ts";
+import type { Lot, Money, SourceId, Stage, Supplier } from "./documents.ts";
 
 /**
  * Bumped whenever the compiling rules change: the cron then rebuilds every procurement from the
@@ -74,24 +74,11 @@ export interface ProcurementAward {
   readonly lotIds: readonly string[];
 }
 
-/** A supplier of the procurement's awards. */
-export interface ProcurementSupplier {
-  readonly id: string | null;
-  readonly name: string | null;
-  /** `sme` / `large` where the notice says so, else `null`. */
-  readonly scale: "sme" | "large" | null;
-}
+/** A supplier of the procurement's awards: as its notice names it. */
+export type ProcurementSupplier = Supplier;
 
 /** A lot, from the newest tender-stage notice that lists lots, with its own awards. */
-export interface ProcurementLot {
-  readonly id: string | null;
-  readonly title: string | null;
-  readonly status: string | null;
-  readonly value: Money | null;
-  readonly contractStart: Date | null;
-  readonly contractEnd: Date | null;
-  readonly contractDurationDays: number | null;
-  readonly cpvCodes: readonly string[];
+export interface ProcurementLot extends Lot {
   /** The procurement's awards that name this lot (none for a lot without an id). */
   readonly awards: readonly ProcurementAward[];
 }

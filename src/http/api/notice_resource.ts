@@ -17,7 +17,7 @@ import { SECTORS } from "../../ocds/cpv.ts";
 import { searchWords } from "../../ocds/search_tokens.ts";
 import { SOURCE_IDS } from "../../sources/catalog.ts";
 import { BadRequest, type ParamSpec, type ParamValue } from "./params.ts";
-import { plain, type Resource, type Schema } from "./resource.ts";
+import { joinCells, plain, type Resource, type Schema } from "./resource.ts";
 
 /** Statuses a notice can have. */
 export const NOTICE_STATUSES = [
@@ -307,8 +307,6 @@ export const NOTICE_SCHEMA: Schema = {
   },
 };
 
-const join = (xs: readonly unknown[]) => xs.filter((x) => x !== null && x !== "").join("; ");
-
 /** Notices as a read-API resource. */
 export const NOTICES: Resource<ContractDoc> = {
   name: "notices",
@@ -348,10 +346,10 @@ export const NOTICES: Resource<ContractDoc> = {
     { header: "legalRegime", value: (d) => d.legalRegime ?? null },
     {
       header: "regions",
-      value: (d) => join((d.deliveryRegions ?? []).map((r) => r.code ?? r.name)),
+      value: (d) => joinCells((d.deliveryRegions ?? []).map((r) => r.code ?? r.name)),
     },
     { header: "cpvCodes", value: (d) => d.cpvCodes.join(" ") },
-    { header: "suppliers", value: (d) => join(d.suppliers.map((s) => s.name)) },
+    { header: "suppliers", value: (d) => joinCells(d.suppliers.map((s) => s.name)) },
     { header: "url", value: (d) => d.url },
   ],
   itemSchema: NOTICE_SCHEMA,

@@ -28,7 +28,7 @@ import {
 import { type Phase, phaseAt } from "../../ocds/procurement_doc.ts";
 import { COMMON_FILTERS, commonFilter, valueField } from "./notice_resource.ts";
 import type { ParamSpec, ParamValue } from "./params.ts";
-import { plain, type Resource, type Schema } from "./resource.ts";
+import { joinCells, plain, type Resource, type Schema } from "./resource.ts";
 
 /** Every phase a procurement can be in, as the API shows it. */
 export const PHASES: readonly Phase[] = [
@@ -290,8 +290,6 @@ export const PROCUREMENT_SCHEMA: Schema = {
   },
 };
 
-const join = (xs: readonly unknown[]) => xs.filter((x) => x !== null && x !== "").join("; ");
-
 /** Procurements as a read-API resource. */
 export const PROCUREMENTS: Resource<ProcurementDoc> = {
   name: "procurements",
@@ -324,10 +322,10 @@ export const PROCUREMENTS: Resource<ProcurementDoc> = {
     { header: "sector", value: (d) => d.sector },
     {
       header: "regions",
-      value: (d) => join(d.deliveryRegions.map((r) => r.code ?? r.name)),
+      value: (d) => joinCells(d.deliveryRegions.map((r) => r.code ?? r.name)),
     },
     { header: "cpvCodes", value: (d) => d.cpvCodes.join(" ") },
-    { header: "suppliers", value: (d) => join(d.suppliers.map((s) => s.name)) },
+    { header: "suppliers", value: (d) => joinCells(d.suppliers.map((s) => s.name)) },
     { header: "notices", value: (d) => d.counts.notices },
     {
       header: "noticeTypes",

@@ -245,6 +245,10 @@ export async function listPage<D extends Document>(
   };
 }
 
+/** A CSV cell of several values: the non-empty ones, joined with `; `. */
+export const joinCells = (xs: readonly unknown[]): string =>
+  xs.filter((x) => x !== null && x !== "").join("; ");
+
 /** Dates as ISO text, recursively (for JSON and CSV). */
 export function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
